@@ -1,0 +1,91 @@
+# The matdiff language (see LANGUAGE.md sections 1-2), top-down as a precedence ladder.
+# nearleyc compiles this file to src/parse/grammar.ts during the build.
+# Postprocessors only call the typed builders in src/parse/surface.ts.
+
+@preprocessor typescript
+
+@{%
+import { makeLexer } from "./lexer.js";
+import * as S from "./surface.js";
+const lexer = makeLexer();
+%}
+
+@lexer lexer
+
+# ---------------------------------------------------------------- problems
+
+# A problem: statements separated by new lines or ';'. Blank lines and comments are free.
+program     -> seps:?                        {% () => [] %}
+             | seps:? statements seps:?      {% ([, s]) => s %}
+
+statements  -> statement                     {% ([s]) => [s] %}
+             | statements seps statement     {% ([ss, , s]) => [...ss, s] %}
+
+seps        -> sep:+                         {% () => null %}
+sep         -> %nl | ";"
+
+statement   -> declaration                   {% id %}
+             | definition                    {% id %}
+             | query                         {% id %}
+
+# NAME : TYPE, or NAME(theta) : TYPE for an unknown smooth function of a declared theta.
+declaration -> %name ":" type                {% ([n, , t]) => S.mkDecl(n, null, t.kw, t.dims, t.last) %}
+             | %name "(" %name ")" ":" type  {% ([n, , p, , , t]) => S.mkDecl(n, p, t.kw, t.dims, t.last) %}
+
+type        -> %kw_scalar                    {% ([k]) => ({ kw: k, dims: [], last: k }) %}
+             | oneDimType "(" dim ")"        {% ([k, , d, c]) => ({ kw: k, dims: [d], last: c }) %}
+             | %kw_matrix "(" dim "," dim ")" {% ([k, , a, , b, c]) => ({ kw: k, dims: [a, b], last: c }) %}
+
+oneDimType  -> %kw_vector {% id %} | %kw_symmetric {% id %} | %kw_spd {% id %}
+
+# A dimension: a name (unified across the problem) or a positive integer.
+dim         -> %name {% id %} | %number {% id %}
+
+definition  -> %name "=" expr                {% ([n, , e]) => S.mkDef(n, e) %}
+
+query       -> queryKw expr %kw_wrt wrtList  {% ([k, e, , w]) => S.mkQuery(k, e, w) %}
+queryKw     -> %kw_grad {% id %} | %kw_jacobian {% id %} | %kw_hessian {% id %} | %kw_differential {% id %}
+wrtList     -> %name                         {% ([n]) => [n] %}
+             | wrtList "," %name             {% ([l, , n]) => [...l, n] %}
+
+# ---------------------------------------------------------------- expressions, loosest first
+
+expr        -> sum                           {% id %}
+
+# + and -, left-associative
+sum         -> sum ("+" | "-") frob          {% ([a, [op], b]) => S.mkBinary(a, op, b) %}
+             | frob                          {% id %}
+
+# A : B, the Frobenius product; not associative, so A : B : C is an error
+frob        -> product ":" product           {% ([a, op, b]) => S.mkBinary(a, op, b) %}
+             | product                       {% id %}
+
+# * / .* ⊙ ./ ⊗, left-associative
+product     -> product productOp unary       {% ([a, op, b]) => S.mkBinary(a, op, b) %}
+             | unary                         {% id %}
+productOp   -> "*" {% id %} | "/" {% id %} | ".*" {% id %} | "⊙" {% id %} | "./" {% id %} | "⊗" {% id %}
+
+# prefix - and +, looser than powers: -x^2 is -(x^2)
+unary       -> ("-" | "+") unary             {% ([[op], a]) => S.mkUnary(op, a) %}
+             | power                         {% id %}
+
+# ^ and .^, right-associative; the exponent may carry a sign: X^-1
+power       -> postfix ("^" | ".^") exponent {% ([a, [op], b]) => S.mkBinary(a, op, b) %}
+             | postfix                       {% id %}
+exponent    -> ("-" | "+") exponent          {% ([[op], a]) => S.mkUnary(op, a) %}
+             | power                         {% id %}
+
+# postfix transpose (' or ᵀ) and inverse (⁻¹)
+postfix     -> postfix ("'" | "ᵀ" | "⁻¹")    {% ([a, [op]]) => S.mkPostfix(a, op) %}
+             | primary                       {% id %}
+
+primary     -> %number                       {% ([t]) => S.mkNum(t) %}
+             | %name                         {% ([t]) => S.mkName(t) %}
+             | %hole                         {% ([t]) => S.mkHole(t) %}
+             | %name "(" args ")"            {% ([f, , a, c]) => S.mkCall(f, a, c) %}
+             | %name "|" expr "|"            {% ([f, o, e, c]) => S.mkBarCall(f, o, e, c) %}
+             | "(" expr ")"                  {% ([o, e, c]) => S.mkParen(o, e, c) %}
+             | "|" expr "|"                  {% ([o, e, c]) => S.mkBars(o, e, c) %}
+
+args        -> expr                          {% ([e]) => [e] %}
+             | args "," expr                 {% ([a, , e]) => [...a, e] %}

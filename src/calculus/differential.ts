@@ -1,0 +1,182 @@
+// The differential d(e) as a linear expression in d(wrt) and in the differentials d(K) of the
+// user's definitions that depend on wrt (kept as symbols, so the derivation reads like a hand one:
+// dℓ = G : dK, then dK = dZ Zᵀ + Z dZᵀ).
+//
+// Structural cases are code (sums, products, powers, Hadamard products); functions of one
+// argument come from the identity table (identities.ts).
+
+import {
+  add,
+  hadamard,
+  hdiv,
+  isZero,
+  kron,
+  mul,
+  num1,
+  numeric,
+  pow,
+  scale,
+  sub,
+  transpose,
+  zeros,
+  applyFn,
+  epow,
+  subB,
+} from "../expr/build.js";
+import { assertNever, dvar, isScalar, type Expr } from "../expr/expr.js";
+import * as Q from "../expr/rational.js";
+import { fail } from "../diagnostics/diagnostic.js";
+import type { Problem } from "../parse/resolve.js";
+import { printExpr } from "../print/index.js";
+import { rulesFor } from "./identities.js";
+
+export class DifferentialContext {
+  private readonly memo = new Map<Expr, Expr>();
+  private readonly dependsMemo = new Map<string, boolean>();
+
+  constructor(
+    readonly problem: Problem,
+    readonly wrt: string,
+  ) {}
+
+  /** Does the defined name depend on wrt (directly or through earlier definitions)? */
+  defDepends(name: string): boolean {
+    const hit = this.dependsMemo.get(name);
+    if (hit !== undefined) return hit;
+    const def = this.problem.defsByName.get(name);
+    const r = def ? this.depends(def.body) : false;
+    this.dependsMemo.set(name, r);
+    return r;
+  }
+
+  depends(e: Expr): boolean {
+    if (e.kind === "sym") {
+      if (e.role === "var") return e.name === this.wrt || this.problem.vars.get(e.name)?.param === this.wrt;
+      if (e.role === "def") return this.defDepends(e.name);
+      return false;
+    }
+    return e.args.some((a) => this.depends(a));
+  }
+
+  d(e: Expr): Expr {
+    const hit = this.memo.get(e);
+    if (hit) return hit;
+    const r = this.depends(e) ? this.compute(e) : zeros(e.shape);
+    this.memo.set(e, r);
+    return r;
+  }
+
+  private compute(e: Expr): Expr {
+    switch (e.kind) {
+      case "num":
+      case "eye":
+      case "ones":
+      case "zeros":
+        return zeros(e.shape);
+      case "sym":
+        return this.dSym(e);
+      case "dvar":
+        throw new Error("internal: differential of a differential");
+      case "add":
+        return add(e.args.map((t) => this.d(t)));
+      case "mul":
+        return this.leibniz(e.args, (fs) => mul(fs), e);
+      case "hadamard":
+        return this.leibniz(e.args, (fs) => hadamard(fs), e);
+      case "kron": {
+        const [a, b] = e.args as [Expr, Expr];
+        return add([kron(this.d(a), b), kron(a, this.d(b))]);
+      }
+      case "transpose":
+        return transpose(this.d(e.args[0]!));
+      case "hdiv":
+        return this.dQuotient(e.args[0]!, e.args[1]!);
+      case "pow":
+        return this.dPower(e);
+      case "epow":
+        return this.dElementPower(e.args[0]!, e.args[1]!);
+      case "inv":
+        return this.byRule("inv", e.args[0]!);
+      case "apply":
+        return this.byRule(e.fn, e.args[0]!);
+      default:
+        return assertNever(e);
+    }
+  }
+
+  private dSym(e: Extract<Expr, { kind: "sym" }>): Expr {
+    if (e.role === "def") return dvar(e.name, e.shape, e.symmetric);
+    if (e.role === "var" && e.name === this.wrt) return dvar(e.name, e.shape, e.symmetric);
+    const v = this.problem.vars.get(e.name);
+    if (v?.param === this.wrt) {
+      fail("unsupported", `derivatives through ${e.name}(${this.wrt}) need partial(${e.name}, ${this.wrt}), which is not supported yet`);
+    }
+    return zeros(e.shape);
+  }
+
+  /** d(f1 f2 … fk) = Σᵢ f1 … dfᵢ … fk, skipping constant factors (product rule). */
+  private leibniz(factors: readonly Expr[], make: (fs: Expr[]) => Expr, e: Expr): Expr {
+    const terms: Expr[] = [];
+    factors.forEach((f, i) => {
+      const df = this.d(f);
+      if (isZero(df)) return;
+      const fs = [...factors];
+      fs[i] = df;
+      terms.push(make(fs));
+    });
+    return terms.length === 0 ? zeros(e.shape) : add(terms);
+  }
+
+  /** d(A ⊘ B) = dA ⊘ B − (A ⊙ dB) ⊘ (B ⊙ B). */
+  private dQuotient(a: Expr, b: Expr): Expr {
+    const da = this.d(a);
+    const db = this.d(b);
+    const terms: Expr[] = [];
+    if (!isZero(da)) terms.push(hdiv(da, b));
+    if (!isZero(db)) terms.push(scale(Q.MINUS_ONE, hdiv(hadamard([a, db]), hadamard([b, b]))));
+    return terms.length === 0 ? zeros(a.shape) : add(terms);
+  }
+
+  private dPower(e: Expr): Expr {
+    const [base, k] = e.args as [Expr, Expr];
+    if (!isScalar(base)) return this.dMatrixPower(base, k);
+    const dk = this.d(k);
+    const db = this.d(base);
+    const terms: Expr[] = [];
+    // d(x^p) = p x^(p-1) dx
+    if (!isZero(db)) terms.push(mul([k, pow(base, sub(k, num1)), db]));
+    // d(x^y) through the exponent: x^y log(x) dy
+    if (!isZero(dk)) terms.push(mul([e, applyFn("log", [base]), dk]));
+    return terms.length === 0 ? zeros(e.shape) : add(terms);
+  }
+
+  /** d(X^k) = Σ_{r=0}^{k-1} X^r dX X^(k-1-r) for a positive integer k (Matrix Cookbook (91) form). */
+  private dMatrixPower(base: Expr, k: Expr): Expr {
+    if (k.kind !== "num" || !Q.isInteger(k.value) || k.value.num < 1) {
+      throw new Error("internal: matrix power must be a positive integer after canonicalisation");
+    }
+    const n = k.value.num;
+    const dX = this.d(base);
+    const terms: Expr[] = [];
+    for (let r = 0; r < n; r++) terms.push(mul([pow(base, numeric(r)), dX, pow(base, numeric(n - 1 - r))]));
+    return add(terms);
+  }
+
+  /** d(A.^B) = B ⊙ A.^(B−1) ⊙ dA + A.^B ⊙ log(A) ⊙ dB. */
+  private dElementPower(a: Expr, b: Expr): Expr {
+    const da = this.d(a);
+    const db = this.d(b);
+    const terms: Expr[] = [];
+    if (!isZero(da)) terms.push(hadamard([b, epow(a, subB(b, num1)), da]));
+    if (!isZero(db)) terms.push(hadamard([epow(a, b), applyFn("log", [a]), db]));
+    return terms.length === 0 ? zeros(a.shape) : add(terms);
+  }
+
+  private byRule(head: string, arg: Expr): Expr {
+    const rule = rulesFor(head).find((r) => r.when !== "column" || arg.shape[1] === 1);
+    if (!rule) {
+      fail("unsupported", `no differentiation rule for ${head}(${printExpr(arg, "plain")})`);
+    }
+    return rule.template({ holes: new Map([["X", arg]]), d: (x) => this.d(x) });
+  }
+}

@@ -1,0 +1,49 @@
+// grad f wrt X: df as a linear expression, read off as Σ Gᵢ : dX.
+//
+// Definitions are intermediates, as in a hand derivation: dℓ = G_K : dK collects everything that
+// flows into K first, then G_K : dK is pushed through dK = d(body of K). Definitions are visited in
+// reverse order, so all contributions to K are in before K's own differential is read off. The
+// answer is written with the user's names (K stays K).
+
+import { add, isSymmetric, num1, scale, transpose, zeros } from "../expr/build.js";
+import type { Expr } from "../expr/expr.js";
+import * as Q from "../expr/rational.js";
+import type { Problem, VarInfo } from "../parse/resolve.js";
+import { foldBodies } from "../expr/transform.js";
+import { DifferentialContext } from "./differential.js";
+import { readoff, type Contributions } from "./readoff.js";
+
+export interface GradientResult {
+  wrt: VarInfo;
+  gradient: Expr;
+  /** df as first written, before any read-off (for derivations). */
+  differential: Expr;
+}
+
+export function gradient(problem: Problem, f: Expr, wrt: VarInfo): GradientResult {
+  const ctx = new DifferentialContext(problem, wrt.name);
+  const df = ctx.d(f);
+  const contributions: Contributions = new Map();
+  readoff(num1, df, contributions);
+  for (let i = problem.defs.length - 1; i >= 0; i--) {
+    const def = problem.defs[i]!;
+    const g = contributions.get(def.name);
+    if (!g) continue;
+    const gK = add(g);
+    readoff(gK, ctx.d(def.body), contributions);
+  }
+  const parts = contributions.get(wrt.name);
+  let G = parts ? add(parts) : zeros(wrt.shape);
+  if (wrt.sym.symmetric && !isSymmetric(G)) {
+    // The symmetric gradient: the unique symmetric G with df = tr(G dX) for symmetric dX.
+    G = scale(Q.rat(1, 2), add([G, transpose(G)]));
+  }
+  return { wrt, gradient: foldDefinitions(problem, G), differential: df };
+}
+
+/** sigmoid(X*w) in an answer is p when the user defined p = sigmoid(X*w). */
+function foldDefinitions(problem: Problem, e: Expr): Expr {
+  const bodies = new Map<Expr, Expr>();
+  for (const d of problem.defs) if (d.body.size > 1) bodies.set(d.body, d.sym);
+  return foldBodies(e, bodies);
+}

@@ -1,0 +1,207 @@
+// Differential identities as data: one row per function, the right-hand side in the user's own
+// syntax with `?X` for the argument and `d(?X)` for its differential. The id names the step in
+// derivations; `cite` is shown to the user; `sample` and `domain` tell the rule-table test where
+// to check the identity numerically (test/calculus/rule-tables.test.ts walks every row).
+//
+// Structural rules (sums, products, powers, Hadamard products) are recursion, in differential.ts.
+
+import type { FnName } from "../expr/expr.js";
+import { compileTemplate, type Template } from "../rewrite/template.js";
+
+export interface DifferentialRule {
+  id: string;
+  head: FnName | "inv";
+  /** Applies only when the argument is a column vector. */
+  when?: "column";
+  rhs: string;
+  /** The identity as a reader sees it. */
+  statement: string;
+  cite: string;
+  /** Argument type for the numeric check of this row. */
+  sample: string;
+  domain?: "positive" | "nonzero";
+}
+
+export const DIFFERENTIAL_RULES: readonly DifferentialRule[] = [
+  {
+    id: "d-inv",
+    head: "inv",
+    rhs: "-inv(?X)*d(?X)*inv(?X)",
+    statement: "d(X⁻¹) = −X⁻¹ dX X⁻¹",
+    cite: "Matrix Cookbook (2012) eq. (59)",
+    sample: "matrix(3,3)",
+  },
+  {
+    id: "d-det",
+    head: "det",
+    rhs: "det(?X)*tr(inv(?X)*d(?X))",
+    statement: "d|X| = |X| tr(X⁻¹ dX)",
+    cite: "Matrix Cookbook (2012) eq. (46)",
+    sample: "matrix(3,3)",
+  },
+  {
+    id: "d-logdet",
+    head: "logdet",
+    rhs: "tr(inv(?X)*d(?X))",
+    statement: "d log|X| = tr(X⁻¹ dX)",
+    cite: "Matrix Cookbook (2012) eq. (57)",
+    sample: "spd(3)",
+  },
+  {
+    id: "d-tr",
+    head: "tr",
+    rhs: "tr(d(?X))",
+    statement: "d tr(X) = tr(dX)",
+    cite: "Matrix Cookbook (2012) eq. (36)",
+    sample: "matrix(3,3)",
+  },
+  { id: "d-sum", head: "sum", rhs: "sum(d(?X))", statement: "d sum(X) = sum(dX)", cite: "linearity", sample: "matrix(3,2)" },
+  {
+    id: "d-diag",
+    head: "diagm",
+    rhs: "diag(d(?X))",
+    statement: "d diag(x) = diag(dx)",
+    cite: "linearity",
+    sample: "vector(3)",
+  },
+  {
+    id: "d-diag-of-matrix",
+    head: "diagv",
+    rhs: "diag(d(?X))",
+    statement: "d diag(X) = diag(dX)",
+    cite: "linearity",
+    sample: "matrix(3,3)",
+  },
+  { id: "d-vec", head: "vec", rhs: "vec(d(?X))", statement: "d vec(X) = vec(dX)", cite: "Matrix Cookbook (2012) eq. (37)", sample: "matrix(3,2)" },
+  {
+    id: "d-exp",
+    head: "exp",
+    rhs: "exp(?X) .* d(?X)",
+    statement: "d exp(X) = exp(X) ⊙ dX",
+    cite: "elementwise chain rule",
+    sample: "matrix(3,2)",
+  },
+  {
+    id: "d-log",
+    head: "log",
+    rhs: "d(?X) ./ ?X",
+    statement: "d log(X) = dX ⊘ X",
+    cite: "elementwise chain rule",
+    sample: "matrix(3,2)",
+    domain: "positive",
+  },
+  {
+    id: "d-sqrt",
+    head: "sqrt",
+    rhs: "d(?X) ./ (2*sqrt(?X))",
+    statement: "d √X = dX ⊘ (2√X)",
+    cite: "elementwise chain rule",
+    sample: "matrix(3,2)",
+    domain: "positive",
+  },
+  { id: "d-sin", head: "sin", rhs: "cos(?X) .* d(?X)", statement: "d sin(X) = cos(X) ⊙ dX", cite: "elementwise chain rule", sample: "matrix(3,2)" },
+  { id: "d-cos", head: "cos", rhs: "-sin(?X) .* d(?X)", statement: "d cos(X) = −sin(X) ⊙ dX", cite: "elementwise chain rule", sample: "matrix(3,2)" },
+  {
+    id: "d-tan",
+    head: "tan",
+    rhs: "d(?X) ./ cos(?X).^2",
+    statement: "d tan(X) = dX ⊘ cos²(X)",
+    cite: "elementwise chain rule",
+    sample: "matrix(3,2)",
+  },
+  {
+    id: "d-tanh",
+    head: "tanh",
+    rhs: "(1 - tanh(?X).^2) .* d(?X)",
+    statement: "d tanh(X) = (1 − tanh²(X)) ⊙ dX",
+    cite: "elementwise chain rule",
+    sample: "matrix(3,2)",
+  },
+  {
+    id: "d-sigmoid",
+    head: "sigmoid",
+    rhs: "sigmoid(?X) .* (1 - sigmoid(?X)) .* d(?X)",
+    statement: "d σ(X) = σ(X) ⊙ (1 − σ(X)) ⊙ dX",
+    cite: "elementwise chain rule",
+    sample: "matrix(3,2)",
+  },
+  {
+    id: "d-relu",
+    head: "relu",
+    rhs: "(relu(?X) ./ ?X) .* d(?X)",
+    statement: "d relu(X) = 1[X > 0] ⊙ dX (almost everywhere)",
+    cite: "almost-everywhere derivative",
+    sample: "matrix(3,2)",
+    domain: "nonzero",
+  },
+  {
+    id: "d-abs",
+    head: "abs",
+    rhs: "(?X ./ abs(?X)) .* d(?X)",
+    statement: "d|X| = sign(X) ⊙ dX (almost everywhere)",
+    cite: "almost-everywhere derivative",
+    sample: "matrix(3,2)",
+    domain: "nonzero",
+  },
+  {
+    id: "d-norm2",
+    head: "norm2",
+    rhs: "(?X : d(?X)) / norm2(?X)",
+    statement: "d‖X‖ = (X : dX)/‖X‖",
+    cite: "Matrix Cookbook (2012) eq. (129)",
+    sample: "matrix(3,2)",
+  },
+  {
+    id: "d-norm1",
+    head: "norm1",
+    rhs: "(?X ./ abs(?X)) : d(?X)",
+    statement: "d‖X‖₁ = sign(X) : dX (almost everywhere)",
+    cite: "almost-everywhere derivative",
+    sample: "matrix(3,2)",
+    domain: "nonzero",
+  },
+  {
+    id: "d-logsumexp",
+    head: "logsumexp",
+    when: "column",
+    rhs: "softmax(?X)' * d(?X)",
+    statement: "d logsumexp(x) = softmax(x)ᵀ dx",
+    cite: "standard (softmax is the gradient of logsumexp)",
+    sample: "vector(4)",
+  },
+  {
+    id: "d-logsumexp-matrix",
+    head: "logsumexp",
+    rhs: "(exp(?X) / sum(exp(?X))) : d(?X)",
+    statement: "d logsumexp(X) = (exp(X)/sum(exp(X))) : dX",
+    cite: "standard",
+    sample: "matrix(3,2)",
+  },
+  {
+    id: "d-softmax",
+    head: "softmax",
+    rhs: "softmax(?X) .* d(?X) - softmax(?X)*(softmax(?X)'*d(?X))",
+    statement: "d softmax(x) = s ⊙ dx − s sᵀdx, s = softmax(x)",
+    cite: "standard (Jacobian diag(s) − ssᵀ)",
+    sample: "vector(4)",
+  },
+];
+
+export interface CompiledRule extends DifferentialRule {
+  template: Template;
+}
+
+let compiled: Map<string, CompiledRule[]> | undefined;
+
+/** The rules by head, compiled on first use (templates are parsed with the user grammar). */
+export function rulesFor(head: string): CompiledRule[] {
+  if (!compiled) {
+    compiled = new Map();
+    for (const r of DIFFERENTIAL_RULES) {
+      const list = compiled.get(r.head) ?? [];
+      list.push({ ...r, template: compileTemplate(r.rhs) });
+      compiled.set(r.head, list);
+    }
+  }
+  return compiled.get(head) ?? [];
+}

@@ -1,0 +1,197 @@
+// The read-off: given a scalar differential written G : T (T linear in the differentials), move
+// everything around the differential to G's side until it reads Gᵢ : dX, using the Frobenius
+// product identities below. This is reverse accumulation done symbolically: each move is one
+// identity of the table, so a derivation can name it.
+
+import {
+  add,
+  applyFn,
+  eye,
+  frobenius,
+  hadamard,
+  hdiv,
+  mul,
+  ones,
+  transpose,
+} from "../expr/build.js";
+import { hasDVar, isScalar, type Expr } from "../expr/expr.js";
+import { fail } from "../diagnostics/diagnostic.js";
+import { printExpr } from "../print/index.js";
+
+export interface FrobeniusMove {
+  id: string;
+  /** The identity in the user's syntax, `lhs = rhs`, with holes; checked numerically in the tests. */
+  lhs: string;
+  rhs: string;
+  statement: string;
+  cite: string;
+  /** Hole types for the numeric check. */
+  sample: Record<string, string>;
+}
+
+export const FROBENIUS_MOVES: readonly FrobeniusMove[] = [
+  {
+    id: "frob-transpose",
+    lhs: "?G : ?Y'",
+    rhs: "?G' : ?Y",
+    statement: "A : Bᵀ = Aᵀ : B",
+    cite: "tr(AᵀBᵀ) = tr(BA) (Matrix Cookbook (2012) eq. (16))",
+    sample: { G: "matrix(3,2)", Y: "matrix(2,3)" },
+  },
+  {
+    id: "frob-left",
+    lhs: "?G : ?A*?Y",
+    rhs: "?A'*?G : ?Y",
+    statement: "G : AY = AᵀG : Y",
+    cite: "cyclic trace, Matrix Cookbook (2012) eq. (16)",
+    sample: { G: "matrix(3,2)", A: "matrix(3,4)", Y: "matrix(4,2)" },
+  },
+  {
+    id: "frob-right",
+    lhs: "?G : ?Y*?B",
+    rhs: "?G*?B' : ?Y",
+    statement: "G : YB = GBᵀ : Y",
+    cite: "cyclic trace, Matrix Cookbook (2012) eq. (16)",
+    sample: { G: "matrix(3,2)", Y: "matrix(3,4)", B: "matrix(4,2)" },
+  },
+  {
+    id: "frob-scalar-factor",
+    lhs: "?G : ?s*?M",
+    rhs: "(?G : ?M)*?s",
+    statement: "G : (s M) = (G : M) s for a scalar s",
+    cite: "bilinearity",
+    sample: { G: "matrix(3,2)", s: "scalar", M: "matrix(3,2)" },
+  },
+  {
+    id: "frob-trace",
+    lhs: "?g*tr(?Y)",
+    rhs: "?g*eye_like(?Y) : ?Y",
+    statement: "g tr(Y) = gI : Y",
+    cite: "tr(Y) = I : Y",
+    sample: { g: "scalar", Y: "matrix(3,3)" },
+  },
+  {
+    id: "frob-sum",
+    lhs: "?g*sum(?Y)",
+    rhs: "?g*ones(3,2) : ?Y",
+    statement: "g sum(Y) = g 𝟏𝟏ᵀ : Y",
+    cite: "sum(Y) = 𝟏𝟏ᵀ : Y",
+    sample: { g: "scalar", Y: "matrix(3,2)" },
+  },
+  {
+    id: "frob-hadamard",
+    lhs: "?G : ?E .* ?Y",
+    rhs: "?G .* ?E : ?Y",
+    statement: "G : (E ⊙ Y) = (G ⊙ E) : Y",
+    cite: "Hadamard and Frobenius products commute (Magnus & Neudecker)",
+    sample: { G: "matrix(3,2)", E: "matrix(3,2)", Y: "matrix(3,2)" },
+  },
+  {
+    id: "frob-hdiv",
+    lhs: "?G : ?Y ./ ?B",
+    rhs: "?G ./ ?B : ?Y",
+    statement: "G : (Y ⊘ B) = (G ⊘ B) : Y",
+    cite: "Hadamard and Frobenius products commute",
+    sample: { G: "matrix(3,2)", Y: "matrix(3,2)", B: "matrix(3,2)" },
+  },
+  {
+    id: "frob-diag",
+    lhs: "?G : diag(?y)",
+    rhs: "diag(?G) : ?y",
+    statement: "G : diag(y) = diag(G) : y",
+    cite: "only the diagonal of G meets diag(y)",
+    sample: { G: "matrix(3,3)", y: "vector(3)" },
+  },
+  {
+    id: "frob-diag-of-matrix",
+    lhs: "?g : diag(?Y)",
+    rhs: "diag(?g) : ?Y",
+    statement: "g : diag(Y) = diag(g) : Y",
+    cite: "only the diagonal of Y meets diag(g)",
+    sample: { g: "vector(3)", Y: "matrix(3,3)" },
+  },
+];
+
+/** Gradient contributions per name (the variable, and the user's definitions as intermediates). */
+export type Contributions = Map<string, Expr[]>;
+
+function contribute(out: Contributions, name: string, g: Expr): void {
+  const list = out.get(name);
+  if (list) list.push(g);
+  else out.set(name, [g]);
+}
+
+function decline(term: Expr): never {
+  return fail("unsupported", `cannot bring the term ${printExpr(term, "plain")} to the form G : dX`, {
+    hint: "this construct is not differentiable by the engine yet",
+  });
+}
+
+/** Record the gradient contributions of `G : t` (G has t's shape; t is linear in differentials). */
+export function readoff(G: Expr, t: Expr, out: Contributions): void {
+  if (!hasDVar(t)) return;
+  switch (t.kind) {
+    case "dvar":
+      return contribute(out, t.name, G);
+    case "add":
+      for (const term of t.args) readoff(G, term, out); // linearity
+      return;
+    case "transpose":
+      return readoff(transpose(G), t.args[0]!, out); // frob-transpose
+    case "mul":
+      return readoffProduct(G, t, out);
+    case "hadamard": {
+      const i = t.args.findIndex(hasDVar);
+      const others = t.args.filter((_, j) => j !== i);
+      return readoff(hadamard([G, ...others]), t.args[i]!, out); // frob-hadamard
+    }
+    case "hdiv":
+      if (hasDVar(t.args[1]!)) decline(t);
+      return readoff(hdiv(G, t.args[1]!), t.args[0]!, out); // frob-hdiv
+    case "apply":
+      return readoffApply(G, t, out);
+    default:
+      return decline(t);
+  }
+}
+
+function readoffApply(G: Expr, t: Extract<Expr, { kind: "apply" }>, out: Contributions): void {
+  const y = t.args[0]!;
+  switch (t.fn) {
+    case "tr":
+      return readoff(mul([G, eye(y.shape[0])]), y, out); // frob-trace
+    case "sum":
+      return readoff(mul([G, ones(y.shape)]), y, out); // frob-sum
+    case "diagm":
+      return readoff(applyFn("diagv", [G]), y, out); // frob-diag
+    case "diagv":
+      return readoff(applyFn("diagm", [G]), y, out); // frob-diag-of-matrix
+    default:
+      return decline(t);
+  }
+}
+
+/** G : c·s₁…·A₁…Y…B₁… — move scalars and the factors left and right of Y onto G. */
+function readoffProduct(G: Expr, t: Expr, out: Contributions): void {
+  const factors = t.args;
+  const i = factors.findIndex(hasDVar);
+  if (factors.slice(i + 1).some(hasDVar)) decline(t); // not linear: cannot happen for a differential
+  const y = factors[i]!;
+  const others = factors.filter((_, j) => j !== i);
+  if (isScalar(y) && !isScalar(t)) {
+    // frob-scalar-factor: G : (s M) = (G : M) s
+    return readoff(frobenius(G, mul(others)), y, out);
+  }
+  if (isScalar(y)) return readoff(mul([G, ...others]), y, out);
+  const scalars = others.filter(isScalar);
+  const left = factors.slice(0, i).filter((f) => !isScalar(f));
+  const right = factors.slice(i + 1);
+  // frob-left and frob-right at once: G : L Y R = Lᵀ G Rᵀ : Y
+  const moved = mul([...scalars, transpose(mul(left.length ? left : [])), G, transpose(mul(right.length ? right : []))]);
+  return readoff(moved, y, out);
+}
+
+/** Sum a name's contributions. */
+export function total(list: readonly Expr[]): Expr {
+  return add(list);
+}

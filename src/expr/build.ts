@@ -1,0 +1,677 @@
+// Canonical smart constructors: the only way the engine builds expressions.
+//
+// Each constructor returns a canonical form, so that equal expressions usually meet as the same
+// interned node and like terms collect:
+// - sums are flat, zero-free, like terms collected (numeric coefficients added), sorted structurally;
+// - products are flat: numeric coefficient first, then 1×1 (scalar) factors sorted (they commute),
+//   then the matrix chain in order; identities dropped; X·X⁻¹ cancelled;
+// - a 1×1 chain (xᵀAy) is stored in whichever of its two orientations (xᵀAy, yᵀAᵀx) sorts first;
+// - transposes are pushed to the leaves ((AB)ᵀ = BᵀAᵀ), vanish on symmetric names and scalars;
+// - numeric coefficients distribute over sums, so -(a - b) and b - a meet.
+// These rules are all exact identities; none depends on the order terms were written in.
+
+import {
+  apply as rawApply,
+  assertNever,
+  isScalar,
+  node,
+  num,
+  sym,
+  type Expr,
+  type FnName,
+} from "./expr.js";
+import { compareExpr, compareLists } from "./order.js";
+import * as Q from "./rational.js";
+import type { Rational } from "./rational.js";
+import {
+  coreDims,
+  diagShape,
+  elementwiseShape,
+  formatShape,
+  isScalarShape,
+  kronShape,
+  productShape,
+  SCALAR,
+  shapeEquals,
+  squareShape,
+  vecShape,
+  type Dim,
+  type RuleResult,
+  type Shape,
+} from "./shape.js";
+
+export class InternalError extends Error {}
+
+function shapeOrThrow(r: RuleResult<Dim>, what: string): Shape {
+  if (!r.ok) throw new InternalError(`internal: shape rule failed for ${what}: ${JSON.stringify(r.error)}`);
+  return r.shape;
+}
+
+// ---------------------------------------------------------------- leaves
+
+export const num0 = num(Q.ZERO);
+export const num1 = num(Q.ONE);
+export const numMinus1 = num(Q.MINUS_ONE);
+
+export function numeric(value: Rational | number): Expr {
+  return num(typeof value === "number" ? Q.rat(value) : value);
+}
+
+export function zeros(shape: Shape): Expr {
+  if (shapeEquals(shape, SCALAR)) return num0;
+  return node("zeros", shape, []);
+}
+
+export function ones(shape: Shape): Expr {
+  if (shapeEquals(shape, SCALAR)) return num1;
+  return node("ones", shape, []);
+}
+
+export function eye(n: Dim): Expr {
+  if (n === 1) return num1;
+  return node("eye", [n, n], []);
+}
+
+/** A dimension used as a scalar value: `D` in -D/2*logdet(K), or the number for a literal size. */
+export function dimValue(d: Dim): Expr {
+  if (typeof d === "number") return numeric(d);
+  return sym(d, SCALAR, "dim", true);
+}
+
+export function isZero(e: Expr): boolean {
+  return e.kind === "zeros" || (e.kind === "num" && Q.isZero(e.value));
+}
+
+export function isOneScalar(e: Expr): boolean {
+  return e.kind === "num" && Q.isOne(e.value);
+}
+
+// ---------------------------------------------------------------- coefficients
+
+/** Split e into numeric coefficient × rest (rest is num1 for a plain number). */
+export function splitCoeff(e: Expr): [Rational, Expr] {
+  if (e.kind === "num") return [e.value, num1];
+  if (e.kind === "mul" && e.args[0]!.kind === "num") {
+    const [c, ...rest] = e.args;
+    return [(c as { value: Rational }).value, rest.length === 1 ? rest[0]! : node("mul", e.shape, rest)];
+  }
+  return [Q.ONE, e];
+}
+
+export function scale(c: Rational, e: Expr): Expr {
+  if (Q.isOne(c)) return e;
+  return mul([num(c), e]);
+}
+
+export function neg(e: Expr): Expr {
+  return scale(Q.MINUS_ONE, e);
+}
+
+export function sub(a: Expr, b: Expr): Expr {
+  return add([a, neg(b)]);
+}
+
+// ---------------------------------------------------------------- sums
+
+export function add(terms: readonly Expr[]): Expr {
+  const flat: Expr[] = [];
+  for (const t of terms) {
+    if (t.kind === "add") flat.push(...t.args);
+    else flat.push(t);
+  }
+  if (flat.length === 0) throw new InternalError("internal: empty sum");
+  const shape = flat[0]!.shape;
+  for (const t of flat) {
+    if (!shapeEquals(t.shape, shape)) {
+      throw new InternalError(`internal: sum of ${formatShape(shape)} and ${formatShape(t.shape)}`);
+    }
+  }
+  // Collect like terms: rest -> summed coefficient. Insertion order is irrelevant: sorted below.
+  const coeffs = new Map<Expr, Rational>();
+  for (const t of flat) {
+    if (isZero(t)) continue;
+    const [c, rest] = splitCoeff(t);
+    coeffs.set(rest, Q.add(coeffs.get(rest) ?? Q.ZERO, c));
+  }
+  const out: Expr[] = [];
+  for (const [rest, c] of coeffs) {
+    if (Q.isZero(c)) continue;
+    out.push(rest === num1 ? num(c) : scale(c, rest));
+  }
+  if (out.length === 0) return zeros(shape);
+  if (out.length === 1) return out[0]!;
+  out.sort(compareTerms);
+  return node("add", shape, out);
+}
+
+function compareTerms(a: Expr, b: Expr): number {
+  const [ca, ra] = splitCoeff(a);
+  const [cb, rb] = splitCoeff(b);
+  return compareExpr(ra, rb) || Q.compare(ca, cb);
+}
+
+// ---------------------------------------------------------------- products
+
+/** Parts of a product: numeric coefficient, scalar factors (multiset by base), matrix chain. */
+interface ProductParts {
+  coeff: Rational;
+  scalars: Expr[];
+  chain: Expr[];
+  zero: boolean;
+}
+
+/** A 1×1 product whose value comes from a matrix chain (xᵀAx) stays one atom inside other products. */
+function isScalarChain(e: Expr): boolean {
+  return e.kind === "mul" && isScalar(e) && e.args.some((f) => !isScalar(f));
+}
+
+function collectFactor(p: ProductParts, f: Expr): void {
+  if (f.kind === "num") {
+    p.coeff = Q.mul(p.coeff, f.value);
+    if (Q.isZero(f.value)) p.zero = true;
+    return;
+  }
+  if (f.kind === "zeros") {
+    p.zero = true;
+    return;
+  }
+  if (f.kind === "mul") {
+    if (isScalarChain(f)) {
+      const [c, rest] = splitCoeff(f);
+      p.coeff = Q.mul(p.coeff, c);
+      p.scalars.push(rest);
+      return;
+    }
+    for (const g of f.args) collectFactor(p, g);
+    return;
+  }
+  if (isScalar(f)) p.scalars.push(f);
+  else p.chain.push(f);
+}
+
+/** Combine equal scalar bases: s·s -> s², s·s⁻¹ -> 1. */
+function combineScalarPowers(scalars: Expr[]): Expr[] {
+  const exps = new Map<Expr, Rational>();
+  const order: Expr[] = [];
+  for (const s of scalars) {
+    let base = s;
+    let k = Q.ONE;
+    if (s.kind === "pow" && s.args[1]!.kind === "num") {
+      base = s.args[0]!;
+      k = s.args[1].value;
+    }
+    if (!exps.has(base)) order.push(base);
+    exps.set(base, Q.add(exps.get(base) ?? Q.ZERO, k));
+  }
+  const out: Expr[] = [];
+  for (const base of order) {
+    const k = exps.get(base)!;
+    if (Q.isZero(k)) continue;
+    out.push(Q.isOne(k) ? base : pow(base, num(k)));
+  }
+  return out;
+}
+
+/** Cancel adjacent X·X⁻¹ and X⁻¹·X, drop identities between other factors. */
+function simplifyChain(chain: Expr[]): Expr[] {
+  const out: Expr[] = [];
+  for (const f of chain) {
+    if (f.kind === "eye") continue;
+    const prev = out[out.length - 1];
+    if (prev && areInverses(prev, f)) {
+      out.pop();
+      continue;
+    }
+    out.push(f);
+  }
+  return out;
+}
+
+function areInverses(a: Expr, b: Expr): boolean {
+  return (a.kind === "inv" && a.args[0] === b) || (b.kind === "inv" && b.args[0] === a);
+}
+
+function chainShape(chain: readonly Expr[]): Shape {
+  let shape = chain[0]!.shape;
+  for (let i = 1; i < chain.length; i++) {
+    const s = chain[i]!.shape;
+    if (shape[1] !== s[0]) {
+      throw new InternalError(`internal: product of ${formatShape(shape)} and ${formatShape(s)}`);
+    }
+    shape = [shape[0], s[1]];
+  }
+  return shape;
+}
+
+export function mul(factors: readonly Expr[]): Expr {
+  if (factors.length === 0) return num1;
+  // Shape first, from the operands as given (a scalar operand scales).
+  let shape: Shape = factors[0]!.shape;
+  for (let i = 1; i < factors.length; i++) shape = shapeOrThrow(productShape(coreDims, shape, factors[i]!.shape), "*");
+
+  const p: ProductParts = { coeff: Q.ONE, scalars: [], chain: [], zero: false };
+  for (const f of factors) collectFactor(p, f);
+  if (p.zero || Q.isZero(p.coeff)) return zeros(shape);
+
+  // A numeric multiple of a single sum distributes: c(a + b) = ca + cb.
+  if (!Q.isOne(p.coeff) && p.scalars.length === 0 && p.chain.length === 1 && p.chain[0]!.kind === "add") {
+    return add(p.chain[0]!.args.map((t) => scale(p.coeff, t)));
+  }
+  if (!Q.isOne(p.coeff) && p.chain.length === 0 && p.scalars.length === 1 && p.scalars[0]!.kind === "add") {
+    return add(p.scalars[0]!.args.map((t) => scale(p.coeff, t)));
+  }
+
+  // A lone scalar chain (c·xᵀAx with nothing else) is the product itself: splice it back.
+  if (p.chain.length === 0) {
+    const chains = p.scalars.filter(isScalarChain);
+    if (chains.length === 1) {
+      const inner = chains[0]!;
+      p.scalars = p.scalars.filter((s) => s !== inner);
+      for (const g of inner.args) (isScalar(g) ? p.scalars : p.chain).push(g);
+    }
+  }
+  // A sum inside a product is kept primitive: its numeric content and sign move to the
+  // coefficient, so 2(½A − ½B)Z becomes (A − B)Z and −S⁻¹(½y − ½m) meets ½S⁻¹(y − m).
+  const primitive = (f: Expr): Expr => {
+    if (f.kind !== "add") return f;
+    const [k, rest] = sumContent(f);
+    p.coeff = Q.mul(p.coeff, k);
+    return rest;
+  };
+  p.scalars = p.scalars.map(primitive);
+  p.chain = p.chain.map(primitive);
+  const scalars = combineScalarPowers(p.scalars).sort(compareExpr);
+  let chain = simplifyChain(p.chain);
+  if (chain.length === 0 && !isScalarShape(coreDims, shape)) {
+    // everything cancelled to the identity
+    chain = [eye(shape[0])];
+  }
+  if (chain.length >= 2 && chainShape(chain)[0] === 1 && chainShape(chain)[1] === 1) {
+    chain = canonicalOrientation(chain);
+  }
+  const parts: Expr[] = [];
+  if (!Q.isOne(p.coeff)) parts.push(num(p.coeff));
+  parts.push(...scalars, ...chain);
+  if (parts.length === 0) return num1;
+  if (parts.length === 1) return parts[0]!;
+  if (chain.length > 0 && !shapeEquals(chainShape(chain), shape)) {
+    throw new InternalError("internal: product shape changed while simplifying");
+  }
+  return node("mul", shape, parts);
+}
+
+/**
+ * The content of a sum: the rational k with sum = k·rest, where rest's coefficients are coprime
+ * integers and its canonically last term is positive (so y − m stays y − m, whatever the order
+ * the user wrote it in).
+ */
+export function sumContent(e: Expr): [Rational, Expr] {
+  const coeffs = e.args.map((t) => splitCoeff(t)[0]);
+  if (coeffs.some((c) => !Q.isExact(c))) return [Q.ONE, e];
+  let g = 0;
+  let l = 1;
+  for (const c of coeffs) {
+    g = gcdInt(g, Math.abs(c.num));
+    l = lcmInt(l, c.den);
+    if (!Number.isSafeInteger(l)) return [Q.ONE, e];
+  }
+  let k = Q.rat(g, l);
+  if (Q.isNegative(coeffs[coeffs.length - 1]!)) k = Q.neg(k);
+  if (Q.isOne(k) || Q.isZero(k)) return [Q.ONE, e];
+  const inv = Q.inv(k);
+  return [k, node("add", e.shape, e.args.map((t) => scale(inv, t)))];
+}
+
+function gcdInt(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+function lcmInt(a: number, b: number): number {
+  return (a / gcdInt(a, b)) * b;
+}
+
+/** xᵀAy = yᵀAᵀx: keep whichever reads first in the structural order. */
+function canonicalOrientation(chain: Expr[]): Expr[] {
+  const flipped = chain.map(transpose).reverse();
+  return compareLists(flipped, chain) < 0 ? flipped : chain;
+}
+
+// ---------------------------------------------------------------- transpose, inverse, powers
+
+export function transpose(e: Expr): Expr {
+  if (isScalar(e)) return e;
+  switch (e.kind) {
+    case "transpose":
+      return e.args[0]!;
+    case "sym":
+    case "dvar":
+      return e.symmetric ? e : node("transpose", [e.shape[1], e.shape[0]], [e]);
+    case "eye":
+      return e;
+    case "ones":
+    case "zeros":
+      return node(e.kind, [e.shape[1], e.shape[0]], []);
+    case "add":
+      return add(e.args.map(transpose));
+    case "mul": {
+      const scalars = e.args.filter(isScalar);
+      const chain = e.args.filter((f) => !isScalar(f));
+      return mul([...scalars, ...chain.map(transpose).reverse()]);
+    }
+    case "hadamard":
+      return hadamard(e.args.map(transpose));
+    case "hdiv":
+      return hdiv(transpose(e.args[0]!), transpose(e.args[1]!));
+    case "epow":
+      return epow(transpose(e.args[0]!), transpose(e.args[1]!));
+    case "kron":
+      return kron(transpose(e.args[0]!), transpose(e.args[1]!));
+    case "inv":
+    case "pow":
+      // X⁻ᵀ stays a transpose of the inverse unless the inner transpose simplifies away.
+      if (isSymmetric(e.args[0]!)) return e;
+      return node("transpose", [e.shape[1], e.shape[0]], [e]);
+    case "apply":
+      if (e.fn === "diagm") return e;
+      if (isElementwise(e.fn)) return applyFn(e.fn, [transpose(e.args[0]!)]);
+      return node("transpose", [e.shape[1], e.shape[0]], [e]);
+    case "num":
+      return e;
+    default:
+      return assertNever(e);
+  }
+}
+
+export function inv(e: Expr): Expr {
+  if (isScalar(e)) return pow(e, numMinus1);
+  shapeOrThrow(squareShape(coreDims, "inv", e.shape), "inv");
+  switch (e.kind) {
+    case "inv":
+      return e.args[0]!;
+    case "eye":
+      return e;
+    case "transpose":
+      return transpose(inv(e.args[0]!));
+    case "pow":
+      return pow(inv(e.args[0]!), e.args[1]!);
+    case "mul": {
+      const [c, rest] = splitCoeff(e);
+      if (!Q.isOne(c)) return scale(Q.inv(c), inv(rest));
+      break;
+    }
+    default:
+      break;
+  }
+  return node("inv", e.shape, [e]);
+}
+
+export function pow(base: Expr, exponent: Expr): Expr {
+  if (!isScalar(exponent)) throw new InternalError("internal: matrix exponent");
+  if (exponent.kind === "num") {
+    const k = exponent.value;
+    if (Q.isOne(k)) return base;
+    if (Q.isZero(k)) return isScalar(base) ? num1 : eye(base.shape[0]);
+    if (base.kind === "num" && Q.isInteger(k) && Math.abs(k.num) <= 64 && !(Q.isZero(base.value) && k.num < 0)) {
+      return num(Q.pow(base.value, k.num));
+    }
+    if (!isScalar(base)) {
+      shapeOrThrow(squareShape(coreDims, "^", base.shape), "^");
+      if (!Q.isInteger(k)) throw new InternalError("internal: non-integer matrix power");
+      if (k.num === -1) return inv(base);
+      if (k.num < 0) return pow(inv(base), num(Q.neg(k)));
+      if (base.kind === "eye") return base;
+    }
+    // (b^p)^q = b^(pq) for integer q (exact; a non-integer q could lose a sign)
+    if (base.kind === "pow" && base.args[1]!.kind === "num" && Q.isInteger(k)) {
+      return pow(base.args[0]!, num(Q.mul(base.args[1].value, k)));
+    }
+    if (base.kind === "transpose") return transpose(pow(base.args[0]!, exponent));
+  }
+  if (isScalar(base) && isOneScalar(base)) return num1;
+  return node("pow", base.shape, [base, exponent]);
+}
+
+/** a / s for a scalar s. */
+export function div(a: Expr, s: Expr): Expr {
+  if (!isScalar(s)) throw new InternalError("internal: division by a non-scalar");
+  if (s.kind === "num") return scale(Q.inv(s.value), a);
+  return mul([a, pow(s, numMinus1)]);
+}
+
+// ---------------------------------------------------------------- elementwise
+
+/** A scalar stands for a constant array of the other operand's shape (NumPy broadcasting). */
+export function broadcast(e: Expr, shape: Shape): Expr {
+  if (shapeEquals(e.shape, shape)) return e;
+  if (isScalar(e)) return mul([e, ones(shape)]);
+  throw new InternalError(`internal: cannot broadcast ${formatShape(e.shape)} to ${formatShape(shape)}`);
+}
+
+function elementwiseResult(a: Shape, b: Shape, what: string): Shape {
+  return shapeOrThrow(elementwiseShape(coreDims, what, a, b), what);
+}
+
+export function addB(a: Expr, b: Expr): Expr {
+  const s = elementwiseResult(a.shape, b.shape, "+");
+  return add([broadcast(a, s), broadcast(b, s)]);
+}
+
+export function subB(a: Expr, b: Expr): Expr {
+  const s = elementwiseResult(a.shape, b.shape, "-");
+  return sub(broadcast(a, s), broadcast(b, s));
+}
+
+export function hadamard(factors: readonly Expr[]): Expr {
+  let shape: Shape = SCALAR;
+  for (const f of factors) shape = elementwiseResult(shape, f.shape, ".*");
+  if (isScalarShape(coreDims, shape)) return mul(factors);
+  const scalars: Expr[] = [];
+  const arrays: Expr[] = [];
+  for (const f of factors) {
+    const parts = f.kind === "hadamard" ? f.args : [f];
+    for (const g of parts) {
+      if (isScalar(g)) scalars.push(g);
+      else if (g.kind === "zeros") return zeros(shape);
+      else if (g.kind === "ones") continue;
+      else {
+        // pull numeric coefficients and scalar factors of each array out front
+        if (g.kind === "mul") {
+          const sc = g.args.filter(isScalar);
+          const rest = g.args.filter((x) => !isScalar(x));
+          scalars.push(...sc);
+          const r = rest.length === 1 ? rest[0]! : mul(rest);
+          if (r.kind !== "ones") arrays.push(r);
+        } else arrays.push(g);
+      }
+    }
+  }
+  arrays.sort(compareExpr);
+  let core: Expr;
+  if (arrays.length === 0) core = ones(shape);
+  else if (arrays.length === 1) core = arrays[0]!;
+  else core = node("hadamard", shape, arrays);
+  return mul([...scalars, core]);
+}
+
+export function hdiv(a: Expr, b: Expr): Expr {
+  const shape = elementwiseResult(a.shape, b.shape, "./");
+  if (isScalar(b)) return div(a, b);
+  if (b.kind === "ones") return broadcast(a, shape);
+  if (isZero(a)) return zeros(shape);
+  const [c, rest] = splitCoeff(a);
+  if (!Q.isOne(c)) return scale(c, hdiv(rest, b));
+  return node("hdiv", shape, [broadcast(a, shape), b]);
+}
+
+export function epow(a: Expr, b: Expr): Expr {
+  const shape = elementwiseResult(a.shape, b.shape, ".^");
+  if (isScalar(a) && isScalar(b)) return pow(a, b);
+  if (b.kind === "num") {
+    if (Q.isOne(b.value)) return a;
+    if (Q.isZero(b.value)) return ones(shape);
+  }
+  return node("epow", shape, [broadcast(a, shape), broadcast(b, shape)]);
+}
+
+export function kron(a: Expr, b: Expr): Expr {
+  if (isScalar(a)) return mul([a, b]);
+  if (isScalar(b)) return mul([b, a]);
+  const shape = shapeOrThrow(kronShape(coreDims, a.shape, b.shape), "kron");
+  return node("kron", shape, [a, b]);
+}
+
+// ---------------------------------------------------------------- named functions
+
+const ELEMENTWISE = new Set<FnName>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs"]);
+export const isElementwise = (fn: FnName): boolean => ELEMENTWISE.has(fn);
+
+/** Pull the numeric coefficient and scalar factors out of a linear function's argument. */
+function pullScalars(e: Expr): [Expr[], Expr] {
+  if (e.kind !== "mul") return [[], e];
+  const scalars = e.args.filter(isScalar);
+  const rest = e.args.filter((f) => !isScalar(f));
+  return [scalars, rest.length === 1 ? rest[0]! : mul(rest)];
+}
+
+export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
+  const a = args[0]!;
+  switch (fn) {
+    case "tr": {
+      if (isScalar(a)) return a;
+      shapeOrThrow(squareShape(coreDims, "tr", a.shape), "tr");
+      if (a.kind === "add") return add(a.args.map((t) => applyFn("tr", [t])));
+      if (a.kind === "eye") return dimValue(a.shape[0]);
+      if (a.kind === "zeros") return num0;
+      if (a.kind === "transpose") return applyFn("tr", [a.args[0]!]);
+      const [scalars, rest] = pullScalars(a);
+      if (scalars.length > 0) return mul([...scalars, applyFn("tr", [rest])]);
+      return rawApply("tr", SCALAR, [a]);
+    }
+    case "sum": {
+      if (isScalar(a)) return a;
+      if (a.kind === "add") return add(a.args.map((t) => applyFn("sum", [t])));
+      if (a.kind === "zeros") return num0;
+      if (a.kind === "transpose") return applyFn("sum", [a.args[0]!]);
+      const [scalars, rest] = pullScalars(a);
+      if (scalars.length > 0) return mul([...scalars, applyFn("sum", [rest])]);
+      return rawApply("sum", SCALAR, [a]);
+    }
+    case "det":
+      if (isScalar(a)) return a;
+      shapeOrThrow(squareShape(coreDims, "det", a.shape), "det");
+      if (a.kind === "eye") return num1;
+      if (a.kind === "transpose") return applyFn("det", [a.args[0]!]);
+      return rawApply("det", SCALAR, [a]);
+    case "logdet":
+      if (isScalar(a)) return applyFn("log", [a]);
+      shapeOrThrow(squareShape(coreDims, "logdet", a.shape), "logdet");
+      if (a.kind === "eye") return num0;
+      if (a.kind === "transpose") return applyFn("logdet", [a.args[0]!]);
+      return rawApply("logdet", SCALAR, [a]);
+    case "norm2":
+    case "norm1":
+    case "logsumexp":
+      return rawApply(fn, SCALAR, [a]);
+    case "softmax":
+      return rawApply(fn, a.shape, [a]);
+    case "diagm":
+      if (isScalar(a)) return a;
+      return rawApply(fn, shapeOrThrow(diagShape(coreDims, a.shape), "diag"), [a]);
+    case "diagv":
+      if (isScalar(a)) return a;
+      if (a.kind === "apply" && a.fn === "diagm") return a.args[0]!;
+      if (a.kind === "eye") return ones([a.shape[0], 1]);
+      return rawApply(fn, shapeOrThrow(diagShape(coreDims, a.shape), "diag"), [a]);
+    case "vec":
+      if (a.shape[1] === 1) return a;
+      return rawApply(fn, shapeOrThrow(vecShape(coreDims, a.shape), "vec"), [a]);
+    case "exp":
+      if (isZero(a) && a.kind === "num") return num1;
+      return rawApply(fn, a.shape, [a]);
+    case "log":
+      if (isOneScalar(a)) return num0;
+      // log|X| as papers write it is logdet(X) (same domain: det > 0)
+      if (a.kind === "apply" && a.fn === "det") return applyFn("logdet", [a.args[0]!]);
+      return rawApply(fn, a.shape, [a]);
+    case "sqrt":
+    case "sin":
+    case "cos":
+    case "tan":
+    case "tanh":
+    case "sigmoid":
+    case "relu":
+    case "abs":
+      return rawApply(fn, a.shape, [a]);
+    default:
+      return assertNever(fn);
+  }
+}
+
+/** A : B = sum(A .* B), written tr(AᵀB) (aᵀb for vectors). */
+export function frobenius(a: Expr, b: Expr): Expr {
+  if (isScalar(a) || isScalar(b)) {
+    if (isScalar(a) && isScalar(b)) return mul([a, b]);
+    return isScalar(a) ? mul([a, applyFn("sum", [b])]) : mul([b, applyFn("sum", [a])]);
+  }
+  if (a.kind === "eye") return applyFn("tr", [b]);
+  if (b.kind === "eye") return applyFn("tr", [a]);
+  if (a.shape[1] === 1) return mul([transpose(a), b]);
+  return applyFn("tr", [mul([transpose(a), b])]);
+}
+
+// ---------------------------------------------------------------- symmetry
+
+const symMemo = new WeakMap<Expr, boolean>();
+
+/** Known symmetric: declared, or by construction (AAᵀ, A + Aᵀ, S⁻¹ of symmetric S, ...). */
+export function isSymmetric(e: Expr): boolean {
+  if (isScalar(e)) return true;
+  if (e.shape[0] !== e.shape[1]) return false;
+  const hit = symMemo.get(e);
+  if (hit !== undefined) return hit;
+  const r = computeSymmetric(e);
+  symMemo.set(e, r);
+  return r;
+}
+
+function computeSymmetric(e: Expr): boolean {
+  switch (e.kind) {
+    case "num":
+    case "eye":
+    case "ones":
+    case "zeros":
+      return true;
+    case "sym":
+    case "dvar":
+      return e.symmetric;
+    case "add": {
+      if (e.args.every(isSymmetric)) return true;
+      const terms = new Set(e.args);
+      return e.args.every((t) => terms.has(transpose(t)));
+    }
+    case "mul": {
+      const chain = e.args.filter((f) => !isScalar(f));
+      const k = chain.length;
+      for (let i = 0; i < Math.floor(k / 2); i++) {
+        if (chain[i] !== transpose(chain[k - 1 - i]!)) return false;
+      }
+      return k % 2 === 0 || isSymmetric(chain[(k - 1) / 2]!);
+    }
+    case "inv":
+    case "pow":
+      return isSymmetric(e.args[0]!);
+    case "transpose":
+      return isSymmetric(e.args[0]!);
+    case "hadamard":
+    case "hdiv":
+    case "epow":
+    case "kron":
+      return e.args.every(isSymmetric);
+    case "apply":
+      if (e.fn === "diagm") return true;
+      return isElementwise(e.fn) && isSymmetric(e.args[0]!);
+    default:
+      return assertNever(e);
+  }
+}

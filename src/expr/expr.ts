@@ -1,0 +1,216 @@
+// The core expression: a closed set of immutable, hash-consed node kinds.
+//
+// Structural equality is `===` (interning), so memo tables key on nodes and simplification can
+// compare subterms in O(1). Every operation on expressions is a `switch (e.kind)` that ends in
+// `assertNever`, so adding a kind is a compile error in each operation that forgot it.
+// Raw constructors here do no simplification; the canonical smart constructors live in build.ts.
+
+import type { Rational } from "./rational.js";
+import type { Dim, Shape } from "./shape.js";
+
+export type FnName =
+  // scalar-valued
+  | "det"
+  | "logdet"
+  | "tr"
+  | "sum"
+  | "norm2"
+  | "norm1"
+  | "logsumexp"
+  // shape-changing
+  | "diagm" // column vector -> diagonal matrix
+  | "diagv" // square matrix -> column vector of its diagonal
+  | "vec"
+  | "softmax"
+  // elementwise
+  | "exp"
+  | "log"
+  | "sqrt"
+  | "sin"
+  | "cos"
+  | "tan"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "abs";
+
+/** Role of a symbol: a declared variable, a dimension used as a scalar, or a user definition. */
+export type SymRole = "var" | "dim" | "def";
+
+interface Base {
+  readonly id: number;
+  readonly shape: Shape;
+  readonly args: readonly Expr[];
+  /** Number of nodes in the tree (shared subtrees counted each time). */
+  readonly size: number;
+}
+
+export interface Num extends Base { readonly kind: "num"; readonly value: Rational }
+export interface Sym extends Base {
+  readonly kind: "sym";
+  readonly name: string;
+  readonly role: SymRole;
+  /** Declared symmetric/spd, or (for a definition) its body is known symmetric. */
+  readonly symmetric: boolean;
+}
+/** The differential d(name) of a variable or of a defined name. */
+export interface DVar extends Base { readonly kind: "dvar"; readonly name: string; readonly symmetric: boolean }
+export interface Eye extends Base { readonly kind: "eye" }
+export interface Ones extends Base { readonly kind: "ones" }
+export interface Zeros extends Base { readonly kind: "zeros" }
+export interface Add extends Base { readonly kind: "add" }
+/** Matrix product; 1×1 factors (scalars) first, in canonical order; numeric coefficient first of all. */
+export interface Mul extends Base { readonly kind: "mul" }
+export interface Transpose extends Base { readonly kind: "transpose" }
+export interface Inv extends Base { readonly kind: "inv" }
+/** base^exponent: integer power of a square matrix, or any power of a scalar. */
+export interface Pow extends Base { readonly kind: "pow" }
+export interface Hadamard extends Base { readonly kind: "hadamard" }
+/** Elementwise division args[0] ./ args[1]. */
+export interface HDiv extends Base { readonly kind: "hdiv" }
+/** Elementwise power args[0] .^ args[1]. */
+export interface EPow extends Base { readonly kind: "epow" }
+export interface Kron extends Base { readonly kind: "kron" }
+export interface Apply extends Base { readonly kind: "apply"; readonly fn: FnName }
+
+export type Expr =
+  | Num
+  | Sym
+  | DVar
+  | Eye
+  | Ones
+  | Zeros
+  | Add
+  | Mul
+  | Transpose
+  | Inv
+  | Pow
+  | Hadamard
+  | HDiv
+  | EPow
+  | Kron
+  | Apply;
+
+export type Kind = Expr["kind"];
+
+export function assertNever(x: never): never {
+  throw new Error(`internal: unhandled case ${JSON.stringify(x)}`);
+}
+
+// ---------------------------------------------------------------- interning
+
+const table = new Map<string, Expr>();
+let nextId = 1;
+
+function shapeKey(s: Shape): string {
+  return `${s[0]}x${s[1]}`;
+}
+
+function intern<E extends Expr>(key: string, make: (id: number) => E): E {
+  const hit = table.get(key);
+  if (hit) return hit as E;
+  const e = make(nextId++);
+  table.set(key, e);
+  return e;
+}
+
+function sizeOf(args: readonly Expr[]): number {
+  let n = 1;
+  for (const a of args) n += a.size;
+  return n;
+}
+
+/** Raw node constructor for kinds whose data is just shape + children. */
+export function node<K extends "eye" | "ones" | "zeros" | "add" | "mul" | "transpose" | "inv" | "pow" | "hadamard" | "hdiv" | "epow" | "kron">(
+  kind: K,
+  shape: Shape,
+  args: readonly Expr[],
+): Extract<Expr, { kind: K }> {
+  const key = `${kind}|${shapeKey(shape)}|${args.map((a) => a.id).join(",")}`;
+  return intern(key, (id) => ({ kind, id, shape, args, size: sizeOf(args) }) as unknown as Extract<Expr, { kind: K }>);
+}
+
+export function num(value: Rational): Num {
+  return intern(`num|${value.num}/${value.den}`, (id) => ({ kind: "num", id, shape: [1, 1], args: [], size: 1, value }));
+}
+
+export function sym(name: string, shape: Shape, role: SymRole, symmetric: boolean): Sym {
+  return intern(`sym|${name}|${shapeKey(shape)}|${role}|${symmetric}`, (id) => ({
+    kind: "sym",
+    id,
+    shape,
+    args: [],
+    size: 1,
+    name,
+    role,
+    symmetric,
+  }));
+}
+
+export function dvar(name: string, shape: Shape, symmetric: boolean): DVar {
+  return intern(`dvar|${name}|${shapeKey(shape)}|${symmetric}`, (id) => ({
+    kind: "dvar",
+    id,
+    shape,
+    args: [],
+    size: 1,
+    name,
+    symmetric,
+  }));
+}
+
+export function apply(fn: FnName, shape: Shape, args: readonly Expr[]): Apply {
+  const key = `apply|${fn}|${shapeKey(shape)}|${args.map((a) => a.id).join(",")}`;
+  return intern(key, (id) => ({ kind: "apply", id, shape, args, size: sizeOf(args), fn }));
+}
+
+/** Rebuild a node of the same kind with new children (raw: no simplification). */
+export function withArgs(e: Expr, args: readonly Expr[]): Expr {
+  switch (e.kind) {
+    case "num":
+    case "sym":
+    case "dvar":
+      return e;
+    case "apply":
+      return apply(e.fn, e.shape, args);
+    case "eye":
+    case "ones":
+    case "zeros":
+    case "add":
+    case "mul":
+    case "transpose":
+    case "inv":
+    case "pow":
+    case "hadamard":
+    case "hdiv":
+    case "epow":
+    case "kron":
+      return node(e.kind, e.shape, args);
+    default:
+      return assertNever(e);
+  }
+}
+
+export const isScalar = (e: Expr): boolean => e.shape[0] === 1 && e.shape[1] === 1;
+export const isColumn = (e: Expr): boolean => e.shape[1] === 1 && e.shape[0] !== 1;
+
+/** Does any dvar occur in e? Memoised: differentials are asked this constantly. */
+const dvarMemo = new WeakMap<Expr, boolean>();
+export function hasDVar(e: Expr): boolean {
+  if (e.kind === "dvar") return true;
+  const hit = dvarMemo.get(e);
+  if (hit !== undefined) return hit;
+  const r = e.args.some(hasDVar);
+  dvarMemo.set(e, r);
+  return r;
+}
+
+/** Does the symbol `name` occur in e? */
+export function mentions(e: Expr, name: string): boolean {
+  if (e.kind === "sym") return e.name === name;
+  return e.args.some((a) => mentions(a, name));
+}
+
+export function dimsOf(e: Expr): Dim[] {
+  return [e.shape[0], e.shape[1]];
+}

@@ -1,0 +1,62 @@
+// Bottom-up rewriting with the canonical constructors: substitution (--inline) and folding a
+// definition's body back into its name (answers use the user's names).
+
+import { add, applyFn, epow, hadamard, hdiv, inv, kron, mul, pow, transpose } from "./build.js";
+import { assertNever, type Expr } from "./expr.js";
+
+/** Rebuild e's kind over new children through the canonical constructors. */
+export function rebuild(e: Expr, args: readonly Expr[]): Expr {
+  switch (e.kind) {
+    case "num":
+    case "sym":
+    case "dvar":
+    case "eye":
+    case "ones":
+    case "zeros":
+      return e;
+    case "add":
+      return add(args);
+    case "mul":
+      return mul(args);
+    case "transpose":
+      return transpose(args[0]!);
+    case "inv":
+      return inv(args[0]!);
+    case "pow":
+      return pow(args[0]!, args[1]!);
+    case "hadamard":
+      return hadamard(args);
+    case "hdiv":
+      return hdiv(args[0]!, args[1]!);
+    case "epow":
+      return epow(args[0]!, args[1]!);
+    case "kron":
+      return kron(args[0]!, args[1]!);
+    case "apply":
+      return applyFn(e.fn, args);
+    default:
+      return assertNever(e);
+  }
+}
+
+/** Apply f to every node after its children (memoised over shared subtrees). */
+export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo = new Map<Expr, Expr>()): Expr {
+  const hit = memo.get(e);
+  if (hit) return hit;
+  const args = e.args.map((a) => mapBottomUp(a, f, memo));
+  const changed = args.some((a, i) => a !== e.args[i]);
+  const r = f(changed ? rebuild(e, args) : e);
+  memo.set(e, r);
+  return r;
+}
+
+/** Replace symbols by expressions (names are symbols of role var or def). */
+export function substitute(e: Expr, by: ReadonlyMap<string, Expr>): Expr {
+  return mapBottomUp(e, (x) => (x.kind === "sym" && x.role !== "dim" && by.has(x.name) ? by.get(x.name)! : x));
+}
+
+/** Replace any subexpression equal to a definition's body by the definition's name. */
+export function foldBodies(e: Expr, bodies: ReadonlyMap<Expr, Expr>): Expr {
+  if (bodies.size === 0) return e;
+  return mapBottomUp(e, (x) => bodies.get(x) ?? x);
+}

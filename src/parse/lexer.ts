@@ -1,0 +1,86 @@
+// The lexer (moo), wrapped so nearley never sees white space or comments.
+// Keywords get token types of their own so `%name` never matches them and no literal in the
+// grammar can match a user's name by its text.
+
+import moo from "moo";
+
+export const KEYWORDS = [
+  "scalar",
+  "vector",
+  "matrix",
+  "symmetric",
+  "spd",
+  "grad",
+  "jacobian",
+  "hessian",
+  "differential",
+  "wrt",
+] as const;
+
+const keywordMap: Record<string, string> = {};
+for (const k of KEYWORDS) keywordMap[`kw_${k}`] = k;
+
+// ᵀ (U+1D40) is a modifier letter in Unicode, so it is excluded from names explicitly;
+// superscript digits are not decimal digits (\p{Nd}), so X⁻¹ lexes as X then ⁻¹.
+const NAME = /(?:(?!ᵀ)[\p{L}_])(?:(?!ᵀ)[\p{L}\p{Nd}_])*/u;
+
+const rules: moo.Rules = {
+  ws: /[ \t\r\f\v\u00a0]+/u,
+  comment: /#[^\n]*/u,
+  nl: { match: /\n/u, lineBreaks: true },
+  number: /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/u,
+  hole: /\?[A-Za-z_][A-Za-z0-9_]*/u,
+  name: { match: NAME, type: moo.keywords(keywordMap) },
+  op: [".*", "./", ".^", "⁻¹", "ᵀ", "'", "⊙", "⊗", "+", "-", "*", "/", "^", ":", "=", "(", ")", ",", ";", "|"],
+  error: moo.error,
+};
+
+
+export interface Token {
+  type: string;
+  value: string;
+  text: string;
+  offset: number;
+  line: number;
+  col: number;
+}
+
+/** A lexer over `base` that drops white space and comments, with nearley's lexer interface. */
+export function makeLexer(): moo.Lexer {
+  const lexer = moo.compile(rules);
+  const wrapped = Object.create(lexer) as moo.Lexer;
+  wrapped.next = () => {
+    for (;;) {
+      const t = lexer.next();
+      if (!t || (t.type !== "ws" && t.type !== "comment")) return t;
+    }
+  };
+  wrapped.reset = (chunk?: string, state?: moo.LexerState) => {
+    lexer.reset(chunk, state);
+    return wrapped;
+  };
+  wrapped.save = () => lexer.save();
+  wrapped.has = (t: string) => lexer.has(t);
+  wrapped.formatError = (t: moo.Token, m?: string) => lexer.formatError(t, m);
+  return wrapped;
+}
+
+/** Display name of a token type or literal, for "expected ..." lists. */
+export function describeExpected(sym: { type?: string; literal?: string }): string {
+  if (sym.literal !== undefined) return `'${sym.literal}'`;
+  switch (sym.type) {
+    case "name":
+      return "a name";
+    case "number":
+      return "a number";
+    case "nl":
+      return "a new line";
+    case "hole":
+      return "a pattern variable";
+    case undefined:
+      return "something else";
+    default:
+      if (sym.type.startsWith("kw_")) return `'${sym.type.slice(3)}'`;
+      return sym.type;
+  }
+}

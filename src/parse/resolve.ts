@@ -1,0 +1,477 @@
+// Resolution: surface statements -> a typed Problem in core expressions.
+//
+// One walk per expression infers shapes over dimension variables (infer.ts), reporting clashes
+// while source spans are at hand, and returns a builder that makes the core node once every
+// dimension is known (the size of `I` may be fixed by a later operand).
+
+import {
+  addB,
+  applyFn,
+  dimValue,
+  div,
+  epow,
+  eye,
+  frobenius,
+  hadamard,
+  hdiv,
+  isSymmetric,
+  kron,
+  mul,
+  neg,
+  ones,
+  pow,
+  subB,
+  transpose,
+  inv,
+  numeric,
+  zeros,
+} from "../expr/build.js";
+import { sym, type Expr, type Sym } from "../expr/expr.js";
+import * as Q from "../expr/rational.js";
+import {
+  divideShape,
+  elementwiseShape,
+  frobeniusShape,
+  kronShape,
+  productShape,
+  squareShape,
+  type Dim,
+  type RuleResult,
+  type Sh,
+  type Shape,
+  type ShapeRuleError,
+} from "../expr/shape.js";
+import {
+  didYouMean,
+  errResult,
+  fail,
+  okResult,
+  UserError,
+  type Diagnostic,
+  type Result,
+  type Source,
+} from "../diagnostics/diagnostic.js";
+import { DIMENSION_FUNCTIONS, FUNCTIONS, RESERVED_NAMES } from "./functions.js";
+import { KEYWORDS } from "./lexer.js";
+import { DimVar, Unifier } from "./infer.js";
+import type { Ident, QueryKind, SExpr, Span, Statement, TypeKind } from "./surface.js";
+
+export interface VarInfo {
+  name: string;
+  typeKind: TypeKind;
+  shape: Shape;
+  sym: Sym;
+  /** For `Sigma(theta) : spd(N)`: the parameter it depends on. */
+  param?: string;
+}
+
+export interface DefInfo {
+  name: string;
+  sym: Sym;
+  body: Expr;
+}
+
+export interface QueryInfo {
+  kind: QueryKind;
+  expr: Expr;
+  /** The query's expression as the user typed it. */
+  text: string;
+  wrt: VarInfo[];
+}
+
+export interface Problem {
+  vars: Map<string, VarInfo>;
+  dims: Set<string>;
+  defs: DefInfo[];
+  defsByName: Map<string, DefInfo>;
+  queries: QueryInfo[];
+}
+
+export interface SourcedStatement {
+  stmt: Statement;
+  source: Source;
+  /** Where the wrt names came from, when not from the statement's own text (CLI --wrt). */
+  wrtSource?: Source;
+}
+
+interface Inferred {
+  shape: Sh<DimVar>;
+  build: () => Expr;
+}
+
+const MAX_SNIPPET = 40;
+
+export class Resolver {
+  private readonly u = new Unifier();
+  readonly problem: Problem = { vars: new Map(), dims: new Set(), defs: [], defsByName: new Map(), queries: [] };
+  private source: Source = { name: "input", text: "" };
+
+  add(item: SourcedStatement): void {
+    this.source = item.source;
+    const s = item.stmt;
+    switch (s.type) {
+      case "decl":
+        return this.declare(s);
+      case "def":
+        return this.define(s.name, s.expr);
+      case "query":
+        return this.query(s.kind, s.expr, s.wrt, item.wrtSource);
+    }
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private checkNewName(id: Ident): void {
+    const n = id.name;
+    if (RESERVED_NAMES.has(n) || (KEYWORDS as readonly string[]).includes(n)) {
+      this.error("syntax", `'${n}' is reserved (a function or the identity I) and cannot be declared`, id.span);
+    }
+    if (this.problem.vars.has(n) || this.problem.defsByName.has(n)) {
+      this.error("syntax", `'${n}' is already declared or defined`, id.span);
+    }
+    if (this.problem.dims.has(n)) {
+      this.error("syntax", `'${n}' is already a dimension name; a name is either a dimension or a value`, id.span);
+    }
+  }
+
+  private declare(s: Extract<Statement, { type: "decl" }>): void {
+    this.checkNewName(s.name);
+    const dims: Dim[] = s.dims.map((d) => {
+      if (/^\d/.test(d.text)) {
+        const n = Number(d.text);
+        if (!Number.isInteger(n) || n < 1 || n > 1e6) {
+          this.error("shape", `a dimension must be a positive integer, not ${d.text}`, d.span);
+        }
+        return n;
+      }
+      if (this.problem.vars.has(d.text) || this.problem.defsByName.has(d.text) || RESERVED_NAMES.has(d.text)) {
+        this.error("syntax", `'${d.text}' is a value, not a dimension`, d.span);
+      }
+      if (d.text === s.name.name) this.error("syntax", `'${d.text}' cannot be both a value and its own dimension`, d.span);
+      this.problem.dims.add(d.text);
+      return d.text;
+    });
+    let shape: Shape;
+    switch (s.typeKind) {
+      case "scalar":
+        shape = [1, 1];
+        break;
+      case "vector":
+        shape = [dims[0]!, 1];
+        break;
+      case "matrix":
+        shape = [dims[0]!, dims[1]!];
+        break;
+      case "symmetric":
+      case "spd":
+        shape = [dims[0]!, dims[0]!];
+        break;
+    }
+    if (s.param) {
+      const p = this.problem.vars.get(s.param.name);
+      if (!p) this.error("unknown-name", `'${s.param.name}' must be declared before ${s.name.name} can depend on it`, s.param.span);
+      if (p.shape[1] !== 1) this.error("shape", `a parameter must be a scalar or a vector; ${p.name} is ${p.shape[0]}×${p.shape[1]}`, s.param.span);
+    }
+    const symmetric = s.typeKind === "symmetric" || s.typeKind === "spd" || s.typeKind === "scalar";
+    const info: VarInfo = {
+      name: s.name.name,
+      typeKind: s.typeKind,
+      shape,
+      sym: sym(s.name.name, shape, "var", symmetric),
+      ...(s.param ? { param: s.param.name } : {}),
+    };
+    this.problem.vars.set(info.name, info);
+  }
+
+  private define(name: Ident, body: SExpr): void {
+    this.checkNewName(name);
+    const e = this.infer(body).build();
+    const info: DefInfo = { name: name.name, sym: sym(name.name, e.shape, "def", isSymmetric(e)), body: e };
+    this.problem.defs.push(info);
+    this.problem.defsByName.set(info.name, info);
+  }
+
+  private query(kind: QueryKind, body: SExpr, wrt: Ident[], wrtSource?: Source): void {
+    const inferred = this.infer(body);
+    const e = inferred.build();
+    if (kind === "grad" || kind === "hessian") {
+      if (e.shape[0] !== 1 || e.shape[1] !== 1) {
+        this.error("shape", `${kind} needs a scalar function, but this expression is ${e.shape[0]}×${e.shape[1]}`, body.span, {
+          hint: kind === "grad" ? "for a vector or matrix function use jacobian or differential" : undefined,
+        });
+      }
+    }
+    const vars = wrt.map((w) => {
+      const v = this.problem.vars.get(w.name);
+      if (v) return v;
+      const src = wrtSource ?? this.source;
+      if (this.problem.defsByName.has(w.name)) {
+        this.errorIn(src, "unknown-name", `'${w.name}' is defined, not declared: differentiate with respect to a declared variable`, w.span);
+      }
+      const hint = didYouMean(w.name, this.problem.vars.keys());
+      this.errorIn(src, "unknown-name", `cannot differentiate with respect to '${w.name}': it is not declared`, w.span, {
+        hint: hint ? `did you mean '${hint}'?` : `declare it, e.g. ${w.name} : matrix(n, m)`,
+      });
+    });
+    const text = this.source.text.slice(body.span.start, body.span.end);
+    this.problem.queries.push({ kind, expr: e, text, wrt: vars });
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private infer(e: SExpr): Inferred {
+    switch (e.type) {
+      case "num":
+        return { shape: this.scalarShape(), build: () => numeric(e.value) };
+      case "name":
+        return this.inferName(e.name, e.span);
+      case "hole":
+        return this.error("syntax", `'?${e.name}' is a pattern variable, only for rule tables`, e.span);
+      case "bars":
+        return this.inferBars(e);
+      case "call":
+        return this.inferCall(e);
+      case "unary": {
+        const a = this.infer(e.arg);
+        return { shape: a.shape, build: () => (e.op === "-" ? neg(a.build()) : a.build()) };
+      }
+      case "postfix": {
+        const a = this.infer(e.arg);
+        if (e.op === "'") return { shape: [a.shape[1], a.shape[0]], build: () => transpose(a.build()) };
+        const r = this.check(squareShape(this.u, "⁻¹", a.shape), e, [e.arg]);
+        return { shape: r, build: () => inv(a.build()) };
+      }
+      case "binary":
+        return this.inferBinary(e);
+    }
+  }
+
+  private scalarShape(): Sh<DimVar> {
+    return [this.u.one, this.u.one];
+  }
+
+  private inferName(name: string, span: Span): Inferred {
+    const v = this.problem.vars.get(name);
+    if (v) return { shape: [this.u.known(v.shape[0]), this.u.known(v.shape[1])], build: () => v.sym };
+    const d = this.problem.defsByName.get(name);
+    if (d) return { shape: [this.u.known(d.sym.shape[0]), this.u.known(d.sym.shape[1])], build: () => d.sym };
+    if (this.problem.dims.has(name)) return { shape: this.scalarShape(), build: () => dimValue(name) };
+    if (name === "I") {
+      const n = this.u.fresh();
+      return {
+        shape: [n, n],
+        build: () => eye(this.knownDim(n, span, "the size of I cannot be inferred here", "write eye(n) with its size")),
+      };
+    }
+    if (FUNCTIONS.has(name) || DIMENSION_FUNCTIONS.has(name)) {
+      this.error("syntax", `'${name}' is a function: call it with arguments, ${name}(...)`, span);
+    }
+    const candidates = [...this.problem.vars.keys(), ...this.problem.defsByName.keys(), ...this.problem.dims];
+    const hint = didYouMean(name, candidates);
+    return this.error("unknown-name", `unknown name '${name}'`, span, {
+      hint: hint ? `did you mean '${hint}'?` : `declare it first, e.g. ${name} : matrix(n, m)`,
+    });
+  }
+
+  private knownDim(v: DimVar, span: Span, message: string, hint: string): Dim {
+    const d = this.u.valueOf(v);
+    if (d === undefined) this.error("shape", message, span, { hint });
+    return d;
+  }
+
+  private inferBars(e: Extract<SExpr, { type: "bars" }>): Inferred {
+    const a = this.infer(e.arg);
+    if (this.u.isOne(a.shape[0]) && this.u.isOne(a.shape[1])) {
+      return { shape: a.shape, build: () => applyFn("abs", [a.build()]) };
+    }
+    this.check(squareShape(this.u, "|X| (determinant)", a.shape), e, [e.arg]);
+    return { shape: this.scalarShape(), build: () => applyFn("det", [a.build()]) };
+  }
+
+  private inferCall(e: Extract<SExpr, { type: "call" }>): Inferred {
+    if (DIMENSION_FUNCTIONS.has(e.fn)) return this.inferDimensionCall(e);
+    const spec = FUNCTIONS.get(e.fn);
+    if (!spec) {
+      if (e.fn === "partial") {
+        this.error("unsupported", "partial(...) for parameterised matrices is not supported yet", e.fnSpan);
+      }
+      if (this.problem.vars.has(e.fn) || this.problem.defsByName.has(e.fn)) {
+        this.error("syntax", `'${e.fn}' is a value, not a function; there is no implicit multiplication`, e.fnSpan, {
+          hint: `write ${e.fn}*(...) for a product`,
+        });
+      }
+      const hint = didYouMean(e.fn, [...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS]);
+      this.error("unknown-name", `unknown function '${e.fn}'`, e.fnSpan, hint ? { hint: `did you mean '${hint}'?` } : {});
+    }
+    if (e.args.length !== spec.arity) {
+      this.error("syntax", `${e.fn} takes ${spec.arity} argument${spec.arity === 1 ? "" : "s"}, not ${e.args.length}`, e.span);
+    }
+    const args = e.args.map((a) => this.infer(a));
+    const shape = this.check(spec.shape(this.u, args.map((a) => a.shape)), e, e.args, e.fn);
+    return { shape, build: () => spec.build(args.map((a) => a.build())) };
+  }
+
+  /** eye(n), ones(n), ones(n, m), zeros(n, m): arguments are dimension names or positive integers. */
+  private inferDimensionCall(e: Extract<SExpr, { type: "call" }>): Inferred {
+    const max = e.fn === "eye" ? 1 : 2;
+    if (e.args.length < 1 || e.args.length > max) {
+      this.error("syntax", `${e.fn} takes ${max === 1 ? "one dimension" : "one or two dimensions"}`, e.span);
+    }
+    const dims = e.args.map((a): Dim => {
+      if (a.type === "num" && Q.isInteger(a.value) && a.value.num >= 1) return a.value.num;
+      if (a.type === "name" && this.problem.dims.has(a.name)) return a.name;
+      if (a.type === "name") {
+        const hint = didYouMean(a.name, this.problem.dims);
+        return this.error("unknown-name", `'${a.name}' is not a dimension name`, a.span, hint ? { hint: `did you mean '${hint}'?` } : {});
+      }
+      return this.error("syntax", `${e.fn} takes dimensions (names or positive integers)`, a.span);
+    });
+    const rows = dims[0]!;
+    const cols = e.fn === "eye" ? rows : (dims[1] ?? 1);
+    const shape: Shape = [rows, cols];
+    const build = e.fn === "eye" ? () => eye(rows) : e.fn === "ones" ? () => ones(shape) : () => zeros(shape);
+    return { shape: [this.u.known(rows), this.u.known(cols)], build };
+  }
+
+  private inferBinary(e: Extract<SExpr, { type: "binary" }>): Inferred {
+    const a = this.infer(e.left);
+    const b = this.infer(e.right);
+    const operands = [e.left, e.right];
+    switch (e.op) {
+      case "+":
+      case "-": {
+        const shape = this.check(elementwiseShape(this.u, e.op, a.shape, b.shape), e, operands);
+        return { shape, build: () => (e.op === "+" ? addB(a.build(), b.build()) : subB(a.build(), b.build())) };
+      }
+      case "*": {
+        const shape = this.check(productShape(this.u, a.shape, b.shape), e, operands);
+        return { shape, build: () => mul([a.build(), b.build()]) };
+      }
+      case "/": {
+        const shape = this.check(divideShape(this.u, a.shape, b.shape), e, operands);
+        return { shape, build: () => div(a.build(), b.build()) };
+      }
+      case ".*":
+      case "./":
+      case ".^": {
+        const shape = this.check(elementwiseShape(this.u, e.op, a.shape, b.shape), e, operands);
+        const make = e.op === ".*" ? (x: Expr, y: Expr) => hadamard([x, y]) : e.op === "./" ? hdiv : epow;
+        return { shape, build: () => make(a.build(), b.build()) };
+      }
+      case ":": {
+        const shape = this.check(frobeniusShape(this.u, a.shape, b.shape), e, operands);
+        return { shape, build: () => frobenius(a.build(), b.build()) };
+      }
+      case "⊗": {
+        const shape = this.check(kronShape(this.u, a.shape, b.shape), e, operands);
+        return { shape, build: () => kron(a.build(), b.build()) };
+      }
+      case "^":
+        return this.inferPower(e, a, b);
+    }
+  }
+
+  private inferPower(e: Extract<SExpr, { type: "binary" }>, a: Inferred, b: Inferred): Inferred {
+    if (!(this.u.isOne(b.shape[0]) && this.u.isOne(b.shape[1]))) {
+      this.error("shape", `the exponent of ^ must be a scalar, but it is ${this.u.format(b.shape)}`, e.right.span, {
+        hint: "for an elementwise power use .^",
+      });
+    }
+    if (this.u.isOne(a.shape[0]) && this.u.isOne(a.shape[1])) {
+      return { shape: a.shape, build: () => pow(a.build(), b.build()) };
+    }
+    const shape = this.check(squareShape(this.u, "^", a.shape), e, [e.left]);
+    const k = constantValue(e.right);
+    if (k === undefined || !Q.isInteger(k)) {
+      this.error("shape", "a matrix power needs an integer exponent written as a number (X^2, X^-1)", e.right.span, {
+        hint: "for an elementwise power use .^",
+      });
+    }
+    if (Math.abs(k.num) > 64) {
+      this.error("limit", `matrix power ${k.num} is beyond the supported range (|k| ≤ 64)`, e.right.span);
+    }
+    return { shape, build: () => pow(a.build(), numeric(k)) };
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  private check(r: RuleResult<DimVar>, node: SExpr, operands: SExpr[], fn?: string): Sh<DimVar> {
+    if (r.ok) return r.shape;
+    return this.shapeError(r.error, node, operands, fn);
+  }
+
+  private snippet(e: SExpr): string {
+    const t = this.source.text.slice(e.span.start, e.span.end).replace(/\s+/g, " ");
+    return t.length > MAX_SNIPPET ? `${t.slice(0, MAX_SNIPPET - 1)}…` : t;
+  }
+
+  private shapeOf(e: SExpr): string {
+    // re-inferring a child is cheap and side-effect free for a failed node's operands
+    return this.u.format(this.infer(e).shape);
+  }
+
+  private shapeError(err: ShapeRuleError, node: SExpr, operands: SExpr[], fn?: string): never {
+    const span = node.type === "binary" ? node.span : node.span;
+    switch (err.code) {
+      case "clash": {
+        const [l, r] = operands as [SExpr, SExpr];
+        const ls = this.shapeOf(l);
+        const rs = this.shapeOf(r);
+        if (err.what === "*") {
+          return this.error("shape", `cannot multiply ${this.snippet(l)} (${ls}) by ${this.snippet(r)} (${rs}): the inner dimensions differ`, span, {
+            hint: "check for a missing transpose (')",
+          });
+        }
+        const op = fn ?? err.what;
+        return this.error("shape", `'${op}' needs operands of the same shape (or a scalar), but ${this.snippet(l)} is ${ls} and ${this.snippet(r)} is ${rs}`, span);
+      }
+      case "not-square": {
+        const a = operands[0]!;
+        return this.error("shape", `${fn ?? err.what} needs a square matrix, but ${this.snippet(a)} is ${this.shapeOf(a)}`, span);
+      }
+      case "not-scalar": {
+        const b = operands[1]!;
+        return this.error("shape", `'/' divides by a scalar only, but ${this.snippet(b)} is ${this.shapeOf(b)}`, span, {
+          hint: `to divide by a matrix, multiply by its inverse: ${this.snippet(operands[0]!)}*inv(${this.snippet(b)})`,
+        });
+      }
+      case "not-vector": {
+        const a = operands[0]!;
+        return this.error("shape", `${fn ?? err.what} needs a column vector, but ${this.snippet(a)} is ${this.shapeOf(a)}`, span);
+      }
+      case "unknown-size":
+        return this.error("shape", `the sizes in ${err.what} cannot be inferred here`, span, { hint: "write eye(n) instead of I" });
+    }
+  }
+
+  private error(kind: Diagnostic["kind"], message: string, span: Span, extra: Partial<Diagnostic> = {}): never {
+    return this.errorIn(this.source, kind, message, span, extra);
+  }
+
+  private errorIn(source: Source, kind: Diagnostic["kind"], message: string, span: Span, extra: Partial<Diagnostic> = {}): never {
+    const clean: Partial<Diagnostic> = {};
+    if (extra.hint) clean.hint = extra.hint;
+    return fail(kind, message, { source, span, ...clean });
+  }
+}
+
+/** The value of a constant exponent written as a number with optional signs. */
+function constantValue(e: SExpr): Q.Rational | undefined {
+  if (e.type === "num") return e.value;
+  if (e.type === "unary") {
+    const v = constantValue(e.arg);
+    return v === undefined ? undefined : e.op === "-" ? Q.neg(v) : v;
+  }
+  return undefined;
+}
+
+export function resolveProblem(items: SourcedStatement[]): Result<Problem> {
+  const r = new Resolver();
+  try {
+    for (const item of items) r.add(item);
+  } catch (e) {
+    if (e instanceof UserError) return errResult(e.diagnostic);
+    throw e;
+  }
+  return okResult(r.problem);
+}

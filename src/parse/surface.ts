@@ -1,0 +1,129 @@
+// The surface tree: what the user typed, with source spans for error messages.
+// The grammar's postprocessors call only the typed builders below, so the generated parser's
+// `any` stays at its edge.
+
+import { parseDecimal, type Rational } from "../expr/rational.js";
+import type { Token } from "./lexer.js";
+
+export interface Span {
+  start: number;
+  end: number;
+  line: number;
+  col: number;
+}
+
+export type BinOp = "+" | "-" | "*" | "/" | ".*" | "./" | ".^" | "^" | ":" | "⊗";
+
+export type SExpr =
+  | { type: "num"; value: Rational; text: string; span: Span }
+  | { type: "name"; name: string; span: Span }
+  | { type: "hole"; name: string; span: Span }
+  | { type: "call"; fn: string; fnSpan: Span; args: SExpr[]; span: Span }
+  | { type: "bars"; arg: SExpr; span: Span }
+  | { type: "unary"; op: "-" | "+"; arg: SExpr; span: Span }
+  | { type: "binary"; op: BinOp; left: SExpr; right: SExpr; opSpan: Span; span: Span }
+  | { type: "postfix"; op: "'" | "⁻¹"; arg: SExpr; span: Span };
+
+export type TypeKind = "scalar" | "vector" | "matrix" | "symmetric" | "spd";
+
+export interface DimLit {
+  text: string;
+  span: Span;
+}
+
+export interface Ident {
+  name: string;
+  span: Span;
+}
+
+export type QueryKind = "grad" | "jacobian" | "hessian" | "differential";
+
+export type Statement =
+  | { type: "decl"; name: Ident; param?: Ident; typeKind: TypeKind; dims: DimLit[]; span: Span }
+  | { type: "def"; name: Ident; expr: SExpr; span: Span }
+  | { type: "query"; kind: QueryKind; expr: SExpr; wrt: Ident[]; span: Span };
+
+export function tokSpan(t: Token): Span {
+  return { start: t.offset, end: t.offset + t.text.length, line: t.line, col: t.col };
+}
+
+export function join(a: Span, b: Span): Span {
+  return { start: a.start, end: b.end, line: a.line, col: a.col };
+}
+
+// ---------------------------------------------------------------- builders for the grammar
+
+export function mkNum(t: Token): SExpr {
+  return { type: "num", value: parseDecimal(t.text), text: t.text, span: tokSpan(t) };
+}
+
+export function mkName(t: Token): SExpr {
+  return { type: "name", name: t.text, span: tokSpan(t) };
+}
+
+export function mkHole(t: Token): SExpr {
+  return { type: "hole", name: t.text.slice(1), span: tokSpan(t) };
+}
+
+export function mkCall(fn: Token, args: SExpr[], close: Token): SExpr {
+  return { type: "call", fn: fn.text, fnSpan: tokSpan(fn), args, span: join(tokSpan(fn), tokSpan(close)) };
+}
+
+export function mkBars(open: Token, arg: SExpr, close: Token): SExpr {
+  return { type: "bars", arg, span: join(tokSpan(open), tokSpan(close)) };
+}
+
+/** `ln|K|`: a function applied to a |...| group, as written in papers. */
+export function mkBarCall(fn: Token, open: Token, arg: SExpr, close: Token): SExpr {
+  const bars = mkBars(open, arg, close);
+  return { type: "call", fn: fn.text, fnSpan: tokSpan(fn), args: [bars], span: join(tokSpan(fn), tokSpan(close)) };
+}
+
+export function mkParen(open: Token, e: SExpr, close: Token): SExpr {
+  // Keep the inner node (parentheses carry no meaning) but widen its span for carets.
+  return { ...e, span: join(tokSpan(open), tokSpan(close)) };
+}
+
+export function mkUnary(op: Token, arg: SExpr): SExpr {
+  return { type: "unary", op: op.text as "-" | "+", arg, span: join(tokSpan(op), arg.span) };
+}
+
+export function mkBinary(left: SExpr, op: Token, right: SExpr): SExpr {
+  const o = (op.text === "⊙" ? ".*" : op.text) as BinOp;
+  return { type: "binary", op: o, left, right, opSpan: tokSpan(op), span: join(left.span, right.span) };
+}
+
+export function mkPostfix(arg: SExpr, op: Token): SExpr {
+  const o = op.text === "⁻¹" ? "⁻¹" : "'";
+  return { type: "postfix", op: o, arg, span: join(arg.span, tokSpan(op)) };
+}
+
+export function mkIdent(t: Token): Ident {
+  return { name: t.text, span: tokSpan(t) };
+}
+
+export function mkDecl(name: Token, param: Token | null, typeTok: Token, dims: Token[], last: Token): Statement {
+  return {
+    type: "decl",
+    name: mkIdent(name),
+    ...(param ? { param: mkIdent(param) } : {}),
+    typeKind: typeTok.text as TypeKind,
+    dims: dims.map((d) => ({ text: d.text, span: tokSpan(d) })),
+    span: join(tokSpan(name), tokSpan(last)),
+  };
+}
+
+export function mkDef(name: Token, expr: SExpr): Statement {
+  return { type: "def", name: mkIdent(name), expr, span: join(tokSpan(name), expr.span) };
+}
+
+export function mkQuery(kw: Token, expr: SExpr, wrt: Token[]): Statement {
+  const last = wrt[wrt.length - 1]!;
+  return {
+    type: "query",
+    kind: kw.text as QueryKind,
+    expr,
+    wrt: wrt.map(mkIdent),
+    span: join(tokSpan(kw), tokSpan(last)),
+  };
+}

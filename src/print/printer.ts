@@ -1,0 +1,187 @@
+// Printing core expressions in the three text forms. One precedence-aware walk; the forms differ
+// only in the small hooks of each subclass (how a product, a transpose, a function looks).
+//
+// Precedence, loosest first, matches the input grammar so `plain` output parses back to an equal
+// expression: sum < product < prefix minus < power < postfix < atom.
+
+import { mul, pow, scale, splitCoeff, transpose } from "../expr/build.js";
+import { assertNever, isScalar, num as numExpr, type Expr } from "../expr/expr.js";
+import * as Q from "../expr/rational.js";
+
+export const SUM = 1;
+export const PRODUCT = 2;
+export const NEG = 3;
+export const POWER = 4;
+export const POSTFIX = 5;
+export const ATOM = 6;
+
+export interface Doc {
+  s: string;
+  p: number;
+}
+
+export type FormName = "plain" | "unicode" | "latex";
+
+/** A product split for display: sign, numerator scalars, denominator scalars, matrix chain. */
+export interface ProductParts {
+  negative: boolean;
+  coeffNum: number;
+  coeffDen: number;
+  numer: Expr[];
+  denom: Expr[];
+  chain: Expr[];
+}
+
+export abstract class Printer {
+  abstract readonly form: FormName;
+
+  print(e: Expr): string {
+    return this.doc(e).s;
+  }
+
+  protected wrap(d: Doc, min: number): string {
+    return d.p < min ? this.parens(d.s) : d.s;
+  }
+
+  protected parens(s: string): string {
+    return `(${s})`;
+  }
+
+  doc(e: Expr): Doc {
+    switch (e.kind) {
+      case "num":
+        return this.number(e.value);
+      case "sym":
+        return { s: this.name(e.name), p: ATOM };
+      case "dvar":
+        return this.differential(e.name);
+      case "eye":
+        return this.identity(e);
+      case "ones":
+        return this.onesDoc(e);
+      case "zeros":
+        return this.zerosDoc(e);
+      case "add":
+        return this.sum(e);
+      case "mul":
+        return this.product(e);
+      case "transpose":
+        return this.transposeDoc(e.args[0]!);
+      case "inv":
+        return this.inverse(e.args[0]!);
+      case "pow":
+        return this.power(e);
+      case "hadamard":
+        return this.infix(e.args, this.hadamardOp());
+      case "hdiv":
+        return this.infix(e.args, this.hdivOp());
+      case "epow":
+        return this.elementPower(e.args[0]!, e.args[1]!);
+      case "kron":
+        return this.kronDoc(e.args[0]!, e.args[1]!);
+      case "apply":
+        return this.call(e);
+      default:
+        return assertNever(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- sums
+
+  protected sum(e: Expr): Doc {
+    const flipped = transpose(e);
+    if (flipped.kind === "add" && countTransposes(flipped) + 1 < countTransposes(e)) {
+      // yᵀ − mᵀ reads better as (y − m)ᵀ
+      return this.transposeDoc(flipped);
+    }
+    const terms = presentOrder(e.args);
+    let s = "";
+    terms.forEach((t, i) => {
+      const [c, rest] = splitCoeff(t);
+      const negative = Q.isNegative(c);
+      const body = stripBroadcast(negative ? scale(Q.neg(c), rest) : t);
+      const text = this.wrap(this.doc(body), PRODUCT);
+      if (i === 0) s = negative ? `${this.minus()}${text}` : text;
+      else s += negative ? ` ${this.minus()} ${text}` : ` + ${text}`;
+    });
+    return { s, p: SUM };
+  }
+
+  protected minus(): string {
+    return "-";
+  }
+
+  // ---------------------------------------------------------------- products
+
+  protected splitProduct(e: Expr): ProductParts {
+    const parts: ProductParts = { negative: false, coeffNum: 1, coeffDen: 1, numer: [], denom: [], chain: [] };
+    for (const f of e.kind === "mul" ? e.args : [e]) {
+      if (f.kind === "num") {
+        parts.negative = Q.isNegative(f.value);
+        parts.coeffNum = Math.abs(f.value.num);
+        parts.coeffDen = f.value.den;
+      } else if (isScalar(f) && f.kind === "pow" && f.args[1]!.kind === "num" && Q.isNegative(f.args[1].value)) {
+        parts.denom.push(pow(f.args[0]!, negated(f.args[1])));
+      } else if (isScalar(f)) parts.numer.push(f);
+      else parts.chain.push(f);
+    }
+    return parts;
+  }
+
+  protected abstract product(e: Expr): Doc;
+
+  // ---------------------------------------------------------------- hooks per form
+
+  protected abstract number(r: Q.Rational): Doc;
+  protected abstract name(n: string): string;
+  protected abstract differential(n: string): Doc;
+  protected abstract identity(e: Expr): Doc;
+  protected abstract onesDoc(e: Expr): Doc;
+  protected abstract zerosDoc(e: Expr): Doc;
+  protected abstract transposeDoc(arg: Expr): Doc;
+  protected abstract inverse(arg: Expr): Doc;
+  protected abstract power(e: Expr): Doc;
+  protected abstract hadamardOp(): string;
+  protected abstract hdivOp(): string;
+  protected abstract elementPower(a: Expr, b: Expr): Doc;
+  protected abstract kronDoc(a: Expr, b: Expr): Doc;
+  protected abstract call(e: Extract<Expr, { kind: "apply" }>): Doc;
+
+  /** Left-associative product-level operator: left operand at product level, right tighter. */
+  protected infix(args: readonly Expr[], op: string): Doc {
+    const s = args.map((a, i) => this.wrap(this.doc(a), i === 0 ? NEG : POWER)).join(op);
+    return { s, p: PRODUCT };
+  }
+}
+
+function negated(e: Expr): Expr {
+  if (e.kind !== "num") throw new Error("internal: expected a number");
+  return numExpr(Q.neg(e.value));
+}
+
+/** Positive terms first (a sum reads better starting with a plus), canonical order otherwise. */
+export function presentOrder(terms: readonly Expr[]): Expr[] {
+  const pos = terms.filter((t) => !Q.isNegative(splitCoeff(t)[0]));
+  const neg = terms.filter((t) => Q.isNegative(splitCoeff(t)[0]));
+  return [...pos, ...neg];
+}
+
+/** In a sum, c·ones(n, m) prints as the scalar c (NumPy broadcasting): 1 - y, not ones(n) - y. */
+export function stripBroadcast(t: Expr): Expr {
+  if (t.kind === "ones") return numExpr(Q.ONE);
+  if (t.kind === "mul") {
+    const last = t.args[t.args.length - 1]!;
+    if (last.kind === "ones" && t.args.slice(0, -1).every(isScalar)) return mul(t.args.slice(0, -1));
+  }
+  return t;
+}
+
+export function countTransposes(e: Expr): number {
+  let n = e.kind === "transpose" ? 1 : 0;
+  for (const a of e.args) n += countTransposes(a);
+  return n;
+}
+
+export function isScalarChain(e: Expr): boolean {
+  return e.kind === "mul" && isScalar(e) && e.args.some((f) => !isScalar(f));
+}
