@@ -1,0 +1,95 @@
+// `matdiff batch`: JSON Lines in, JSON Lines out (LANGUAGE.md section 6). One output line per
+// non-blank input line, same id, in input order; a bad line gets an error line and the batch goes
+// on. Every line is its own scope.
+
+import { answerQuery, problemFromParts, type ProblemParts } from "../engine.js";
+import { diagnosticToJson } from "../diagnostics/render.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { QueryKind } from "../parse/surface.js";
+import { answerToJson } from "./format.js";
+
+const QUERIES: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function isObject(x: unknown): x is Record<string, Json> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function bad(message: string, hint?: string): Diagnostic {
+  return { kind: "syntax", message, ...(hint ? { hint } : {}) };
+}
+
+/** Read one request's fields, or say which field is wrong. */
+function partsOf(req: Record<string, Json>): ProblemParts | Diagnostic {
+  const decls: ProblemParts["decls"] = [];
+  const d = req["decls"];
+  if (typeof d === "string") decls.push({ text: d, source: "decls" });
+  else if (isObject(d)) {
+    for (const [name, type] of Object.entries(d)) {
+      if (typeof type !== "string") return bad(`decls.${name} must be a type string such as "matrix(n, m)"`);
+      decls.push({ text: `${name} : ${type}`, source: `decls.${name}` });
+    }
+  } else if (d !== undefined) return bad(`"decls" must be an object of name to type, or a string of declarations`);
+
+  const defs: ProblemParts["defs"] = [];
+  const f = req["defs"];
+  if (Array.isArray(f)) {
+    for (const [i, text] of f.entries()) {
+      if (typeof text !== "string") return bad(`defs[${i}] must be a string "NAME = EXPR"`);
+      defs.push({ text, source: `defs[${i}]` });
+    }
+  } else if (typeof f === "string") defs.push({ text: f, source: "defs" });
+  else if (f !== undefined && f !== null) return bad(`"defs" must be a list of "NAME = EXPR" strings`);
+
+  const query = req["query"] ?? "grad";
+  if (typeof query !== "string" || !(QUERIES as readonly string[]).includes(query)) {
+    return bad(`"query" must be one of ${QUERIES.join(", ")}`);
+  }
+  const expr = req["expr"];
+  if (typeof expr !== "string") return bad(`"expr" must be a string: the expression to differentiate`);
+  const w = req["wrt"];
+  const wrt = typeof w === "string" ? [w] : Array.isArray(w) && w.every((x) => typeof x === "string") ? (w as string[]) : undefined;
+  if (!wrt || wrt.length === 0) return bad(`"wrt" must be a variable name or a list of names`);
+  return { decls, defs, query: query as QueryKind, expr: { text: expr, source: "expr" }, wrt };
+}
+
+export function answerLine(line: string, lineNo: number): Record<string, unknown> {
+  const t0 = performance.now();
+  let req: unknown;
+  try {
+    req = JSON.parse(line);
+  } catch {
+    return { id: null, line: lineNo, ok: false, error: diagnosticToJson(bad(`line ${lineNo} is not valid JSON`)) };
+  }
+  if (!isObject(req)) {
+    return { id: null, line: lineNo, ok: false, error: diagnosticToJson(bad(`line ${lineNo} must be a JSON object`)) };
+  }
+  const id = req["id"] ?? null;
+  const fail = (d: Diagnostic) => ({ id, ok: false, error: diagnosticToJson(d) });
+  const parts = partsOf(req);
+  if ("kind" in parts) return fail(parts);
+  const problem = problemFromParts(parts);
+  if (!problem.ok) return fail(problem.error);
+  const check = req["check"] === true;
+  const answer = answerQuery(problem.value, problem.value.queries[0]!, { inline: req["inline"] === true, check });
+  if (!answer.ok) return fail(answer.error);
+  const json = answerToJson(answer.value);
+  const out: Record<string, unknown> = {
+    id,
+    ok: true,
+    ms: Math.round((performance.now() - t0) * 1000) / 1000,
+    results: json["results"],
+    definitions: json["definitions"],
+  };
+  if (json["check"]) out["check"] = json["check"];
+  return out;
+}
+
+export function runBatch(input: string, write: (line: string) => void): void {
+  const lines = input.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    write(JSON.stringify(answerLine(line, i + 1)));
+  });
+}

@@ -1,0 +1,79 @@
+// Rendering answers: terminal text in each form, and the JSON objects of `batch` and --format json.
+
+import type { QueryAnswer } from "../engine.js";
+import type { CheckResult } from "../evaluate/check.js";
+import { printExpr, type FormName } from "../print/index.js";
+import { latexName } from "../print/names.js";
+
+export type OutputForm = FormName | "json";
+
+export interface JsonResult {
+  wrt: string;
+  shape: [string, string];
+  plain: string;
+  unicode: string;
+  latex: string;
+}
+
+export interface JsonCheck {
+  ok: boolean;
+  inconclusive: boolean;
+  points: number;
+  max_rel_error: number;
+  errors: Record<string, number>;
+  dims: Record<string, number>;
+}
+
+export function resultsToJson(a: QueryAnswer): JsonResult[] {
+  return a.results.map((r) => ({
+    wrt: r.wrt.name,
+    shape: [String(r.gradient.shape[0]), String(r.gradient.shape[1])],
+    plain: printExpr(r.gradient, "plain"),
+    unicode: printExpr(r.gradient, "unicode"),
+    latex: printExpr(r.gradient, "latex"),
+  }));
+}
+
+export function checkToJson(c: CheckResult): JsonCheck {
+  return { ok: c.ok, inconclusive: c.inconclusive, points: c.points, max_rel_error: c.maxRelError, errors: c.errors, dims: c.dims };
+}
+
+export function answerToJson(a: QueryAnswer): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    query: a.query.kind,
+    expr: a.query.text,
+    results: resultsToJson(a),
+    definitions: a.definitions.map(([n, e]) => [n, printExpr(e, "plain")]),
+  };
+  if (a.check) out.check = checkToJson(a.check);
+  return out;
+}
+
+function label(name: string, form: FormName): string {
+  switch (form) {
+    case "unicode":
+      return `∂f/∂${name} = `;
+    case "latex":
+      return `\\frac{\\partial f}{\\partial ${latexName(name)}} = `;
+    case "plain":
+      return `${name}: `;
+  }
+}
+
+/** Terminal text for one answer: one line per variable (plain alone for a single variable). */
+export function answerToText(a: QueryAnswer, form: FormName): string {
+  const lines = a.results.map((r) => {
+    const body = printExpr(r.gradient, form);
+    return form === "plain" && a.results.length === 1 ? body : `${label(r.wrt.name, form)}${body}`;
+  });
+  if (a.check) lines.push(checkToText(a.check));
+  return lines.join("\n");
+}
+
+export function checkToText(c: CheckResult): string {
+  const err = c.maxRelError.toExponential(1);
+  if (c.inconclusive) return "check: inconclusive: no random point in the function's domain was found";
+  if (c.ok) return `check: passed: agrees with finite differences at ${c.points} random points (max relative error ${err})`;
+  const sizes = Object.entries(c.dims).map(([k, v]) => `${k}=${v}`).join(", ");
+  return `check: FAILED: differs from finite differences (relative error ${err}${sizes ? ` with ${sizes}` : ""})`;
+}

@@ -1,0 +1,190 @@
+// The commander program. The only I/O it does goes through CliIO, so tests run it in-process;
+// main.ts binds CliIO to the real process.
+
+import { Command, CommanderError, Option } from "commander";
+import { answerAll, answerQuery, problemFromParts, problemFromText, type QueryAnswer } from "../engine.js";
+import { renderDiagnostic } from "../diagnostics/render.js";
+import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
+import type { QueryKind } from "../parse/surface.js";
+import { answerToJson, answerToText, type OutputForm } from "./format.js";
+import { runBatch } from "./batch.js";
+import { VERSION } from "../version.js";
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): string;
+  readStdin(): Promise<string>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+const QUERY_COMMANDS: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
+const VALUE_OPTIONS = new Set(["-d", "--decl", "--let", "--wrt", "-w", "--format", "-f", "--seed", "--points"]);
+const FLAG_OPTIONS = new Set(["--check", "--inline", "-h", "--help"]);
+
+/**
+ * An expression may start with '-' (-D/2*logdet(K)); commander would read it as an option.
+ * Known options keep their place and everything else is moved behind `--` as the expression.
+ */
+export function separateExpression(rest: string[]): string[] {
+  const options: string[] = [];
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === "--") {
+      positional.push(...rest.slice(i + 1));
+      break;
+    }
+    const name = a.startsWith("--") && a.includes("=") ? a.slice(0, a.indexOf("=")) : a;
+    if (VALUE_OPTIONS.has(name)) {
+      options.push(a);
+      if (name === a && i + 1 < rest.length) options.push(rest[++i]!);
+    } else if (FLAG_OPTIONS.has(a)) options.push(a);
+    else positional.push(a);
+  }
+  return positional.length > 0 ? [...options, "--", ...positional] : options;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const EXAMPLES = `
+Examples:
+  $ matdiff grad "x'*A*x" --wrt x -d "x : vector(n); A : matrix(n,n)"
+  $ matdiff grad "-D/2*logdet(K) - 1/2*tr(inv(K)*Y*Y')" --wrt Z \\
+        -d "Y : matrix(N,D); Z : matrix(N,Q); beta : scalar" --let "K = Z*Z' + 1/beta*I"
+  $ matdiff grad "1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)" --wrt m --wrt S \\
+        -d "y : vector(n); m : vector(n); S : spd(n)" --check
+  $ matdiff run examples/gplvm.matdiff
+  $ echo '{"id":"q1","decls":{"x":"vector(n)"},"expr":"x'"'"'*x","wrt":"x"}' | matdiff batch
+
+Exit status: 0 done, 1 a --check found a wrong formula, 2 bad input (syntax, unknown name,
+shape clash) or a construct the engine does not support yet.`;
+
+function formatOption(): Option {
+  return new Option("-f, --format <form>", "output form").choices(["unicode", "plain", "latex", "json"]).default("unicode");
+}
+
+interface QueryOpts {
+  decl: string[];
+  let: string[];
+  wrt: string[];
+  format: OutputForm;
+  check?: boolean;
+  inline?: boolean;
+  seed?: string;
+  points?: string;
+}
+
+function checkOptions(o: { check?: boolean; seed?: string; points?: string }) {
+  if (!o.check) return false;
+  return { seed: o.seed ? Number(o.seed) : 1, points: o.points ? Number(o.points) : 3 };
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let exitCode = EXIT_OK;
+  const fail = (d: Diagnostic): void => {
+    io.stderr(`${renderDiagnostic(d)}\n`);
+    exitCode = EXIT_BAD_INPUT;
+  };
+  const emit = (answer: Result<QueryAnswer>, form: OutputForm): void => {
+    if (!answer.ok) return fail(answer.error);
+    const a = answer.value;
+    io.stdout(`${form === "json" ? JSON.stringify({ ok: true, ...answerToJson(a) }) : answerToText(a, form)}\n`);
+    if (a.check && !a.check.ok && !a.check.inconclusive && exitCode === EXIT_OK) exitCode = EXIT_CHECK_FAILED;
+  };
+
+  const program = new Command()
+    .name("matdiff")
+    .description("Symbolic matrix calculus: closed-form gradients in matrix notation, checked numerically.")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .addHelpText("after", EXAMPLES);
+
+  for (const kind of QUERY_COMMANDS) {
+    program
+      .command(`${kind} <expr>`)
+      .description(
+        kind === "grad"
+          ? "the gradient of a scalar expression (df = G : dX; symmetric gradient for symmetric/spd X)"
+          : `the ${kind} of an expression (not supported yet: answers with an 'unsupported' error)`,
+      )
+      .option("-w, --wrt <name>", "variable to differentiate with respect to (repeatable, or comma-separated)", collect, [])
+      .option("-d, --decl <decls>", 'declarations, e.g. "X : matrix(n,m); y : vector(n)" (repeatable)', collect, [])
+      .option("--let <def>", 'a definition, e.g. "K = Z*Z\' + I" (repeatable, in order)', collect, [])
+      .addOption(formatOption())
+      .option("--check", "compare the answer with finite differences at random points")
+      .option("--seed <n>", "seed for --check's random points", "1")
+      .option("--points <n>", "how many random points --check compares", "3")
+      .option("--inline", "write the answer without the --let names (substitute their bodies)")
+      .addHelpText("after", EXAMPLES)
+      .action((expr: string, o: QueryOpts) => {
+        const problem = problemFromParts({
+          decls: o.decl.map((text, i) => ({ text, source: `-d (${i + 1})` })),
+          defs: o.let.map((text, i) => ({ text, source: `--let (${i + 1})` })),
+          query: kind,
+          expr: { text: expr, source: "EXPR" },
+          wrt: o.wrt.flatMap((w) => w.split(",")).map((w) => w.trim()).filter((w) => w !== ""),
+        });
+        if (!problem.ok) return fail(problem.error);
+        emit(answerQuery(problem.value, problem.value.queries[0]!, { inline: o.inline ?? false, check: checkOptions(o) }), o.format);
+      });
+  }
+
+  program
+    .command("run <file>")
+    .description("answer every query in a problem file (declarations, definitions, queries)")
+    .addOption(formatOption())
+    .option("--check", "compare every answer with finite differences at random points")
+    .option("--seed <n>", "seed for --check's random points", "1")
+    .option("--inline", "write answers without the file's definitions")
+    .action((file: string, o: { format: OutputForm; check?: boolean; seed?: string; inline?: boolean }) => {
+      let text: string;
+      try {
+        text = io.readFile(file);
+      } catch {
+        return fail({ kind: "syntax", message: `cannot read ${file}` });
+      }
+      const problem = problemFromText(text, file);
+      if (!problem.ok) return fail(problem.error);
+      if (problem.value.queries.length === 0) {
+        return fail({ kind: "syntax", message: `${file} has no query`, hint: "add a line such as: grad f wrt X" });
+      }
+      const answers = answerAll(problem.value, { inline: o.inline ?? false, check: checkOptions(o) });
+      answers.forEach((a, i) => {
+        const q = problem.value.queries[i]!;
+        if (o.format !== "json") io.stdout(`${o.format === "latex" ? "%" : "#"} ${q.kind} ${q.text} wrt ${q.wrt.map((v) => v.name).join(", ")}\n`);
+        emit(a, o.format);
+      });
+    });
+
+  program
+    .command("batch [file]")
+    .description("JSON Lines in (file or stdin), one JSON line out per query, same id, in order")
+    .action(async (file?: string) => {
+      let input: string;
+      try {
+        input = file ? io.readFile(file) : await io.readStdin();
+      } catch {
+        return fail({ kind: "syntax", message: `cannot read ${file ?? "standard input"}` });
+      }
+      runBatch(input, (line) => io.stdout(`${line}\n`));
+    });
+
+  const [first, ...rest] = argv;
+  const args = first && (QUERY_COMMANDS as readonly string[]).includes(first) ? [first, ...separateExpression(rest)] : argv;
+  try {
+    await program.parseAsync(args, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const quiet = ["commander.helpDisplayed", "commander.version", "commander.help"];
+      return quiet.includes(e.code) ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+  return exitCode;
+}

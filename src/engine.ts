@@ -1,0 +1,153 @@
+// The engine's front door: problems in (a problem file, or the pieces the CLI and batch receive),
+// answers out as values. Every user error is a Diagnostic; anything else is a bug reported as
+// kind "internal".
+
+import { InternalError } from "./expr/build.js";
+import type { Expr } from "./expr/expr.js";
+import { substitute } from "./expr/transform.js";
+import { errResult, okResult, UserError, type Diagnostic, type Result, type Source } from "./diagnostics/diagnostic.js";
+import { gradient, type GradientResult } from "./calculus/gradient.js";
+import { checkGradients, type CheckOptions, type CheckResult } from "./evaluate/check.js";
+import { parseExpression, parseProgram } from "./parse/parser.js";
+import { resolveProblem, type Problem, type QueryInfo, type SourcedStatement } from "./parse/resolve.js";
+import type { Ident, QueryKind, Span, Statement } from "./parse/surface.js";
+
+export interface QueryOptions {
+  /** Write the answer without the user's definitions (substitute their bodies). */
+  inline?: boolean;
+  /** Compare with finite differences at random points. */
+  check?: boolean | CheckOptions;
+}
+
+export interface QueryAnswer {
+  query: QueryInfo;
+  results: GradientResult[];
+  check?: CheckResult;
+  /** Names the answer uses that the user did not define, in order, with their bodies. */
+  definitions: Array<[string, Expr]>;
+  /** Engine time for this query, in milliseconds. */
+  ms: number;
+}
+
+/** Run f, turning user errors into values and anything unexpected into an `internal` diagnostic. */
+export function guarded<T>(f: () => Result<T>): Result<T> {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UserError) return errResult(e.diagnostic);
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      return errResult({ kind: "limit", message: "expression too deeply nested for the engine" });
+    }
+    const message = e instanceof InternalError || e instanceof Error ? e.message : String(e);
+    return errResult({ kind: "internal", message: `internal error (a bug in matdiff): ${message}` });
+  }
+}
+
+// ---------------------------------------------------------------- building problems
+
+export function problemFromText(text: string, sourceName = "input"): Result<Problem> {
+  return guarded(() => {
+    const source: Source = { name: sourceName, text };
+    const parsed = parseProgram(text, source);
+    if (!parsed.ok) return parsed;
+    return resolveProblem(parsed.value.map((stmt) => ({ stmt, source })));
+  });
+}
+
+export interface ProblemParts {
+  /** Declarations, each `NAME : TYPE` or several separated by `;`. */
+  decls: Array<{ text: string; source: string }>;
+  /** Definitions `NAME = EXPR`, in order. */
+  defs: Array<{ text: string; source: string }>;
+  query: QueryKind;
+  expr: { text: string; source: string };
+  wrt: string[];
+}
+
+function statementsOf(text: string, sourceName: string, want: Statement["type"], what: string): Result<SourcedStatement[]> {
+  const source: Source = { name: sourceName, text };
+  const parsed = parseProgram(text, source);
+  if (!parsed.ok) return parsed;
+  for (const stmt of parsed.value) {
+    if (stmt.type !== want) {
+      return errResult({ kind: "syntax", message: `expected ${what}`, source, span: stmt.span });
+    }
+  }
+  return okResult(parsed.value.map((stmt) => ({ stmt, source })));
+}
+
+const NAME_RE = /^(?:(?!ᵀ)[\p{L}_])(?:(?!ᵀ)[\p{L}\p{Nd}_])*$/u;
+
+export function problemFromParts(parts: ProblemParts): Result<Problem> {
+  return guarded(() => {
+    const items: SourcedStatement[] = [];
+    for (const d of parts.decls) {
+      const r = statementsOf(d.text, d.source, "decl", "a declaration such as X : matrix(n, m)");
+      if (!r.ok) return r;
+      items.push(...r.value);
+    }
+    for (const d of parts.defs) {
+      const r = statementsOf(d.text, d.source, "def", "a definition such as K = Z*Z' + I");
+      if (!r.ok) return r;
+      items.push(...r.value);
+    }
+    const exprSource: Source = { name: parts.expr.source, text: parts.expr.text };
+    const expr = parseExpression(parts.expr.text, exprSource);
+    if (!expr.ok) return expr;
+    if (parts.wrt.length === 0) {
+      return errResult({ kind: "syntax", message: "no variable to differentiate with respect to", hint: "add --wrt NAME" });
+    }
+    const wrtText = parts.wrt.join(", ");
+    const wrtSource: Source = { name: "wrt", text: wrtText };
+    let offset = 0;
+    const wrt: Ident[] = parts.wrt.map((name) => {
+      const span: Span = { start: offset, end: offset + name.length, line: 1, col: offset + 1 };
+      offset += name.length + 2;
+      return { name, span };
+    });
+    for (const w of wrt) {
+      if (!NAME_RE.test(w.name)) {
+        return errResult({ kind: "syntax", message: `'${w.name}' is not a variable name`, source: wrtSource, span: w.span });
+      }
+    }
+    const query: Statement = { type: "query", kind: parts.query, expr: expr.value, wrt, span: expr.value.span };
+    items.push({ stmt: query, source: exprSource, wrtSource });
+    return resolveProblem(items);
+  });
+}
+
+// ---------------------------------------------------------------- answering
+
+function inlineDefinitions(problem: Problem, e: Expr): Expr {
+  const bodies = new Map<string, Expr>();
+  for (const d of problem.defs) bodies.set(d.name, substitute(d.body, bodies));
+  return substitute(e, bodies);
+}
+
+export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptions = {}): Result<QueryAnswer> {
+  return guarded(() => {
+    const t0 = performance.now();
+    if (query.kind !== "grad") {
+      const diagnostic: Diagnostic = {
+        kind: "unsupported",
+        message: `${query.kind} queries are not supported yet; grad is`,
+      };
+      return errResult(diagnostic);
+    }
+    const results = query.wrt.map((v) => {
+      const r = gradient(problem, query.expr, v);
+      return opts.inline ? { ...r, gradient: inlineDefinitions(problem, r.gradient) } : r;
+    });
+    const ms = performance.now() - t0;
+    const answer: QueryAnswer = { query, results, definitions: [], ms };
+    if (opts.check) {
+      const checkOpts = typeof opts.check === "object" ? opts.check : {};
+      answer.check = checkGradients(problem, query.expr, results, checkOpts);
+    }
+    return okResult(answer);
+  });
+}
+
+export function answerAll(problem: Problem, opts: QueryOptions = {}): Array<Result<QueryAnswer>> {
+  return problem.queries.map((q) => answerQuery(problem, q, opts));
+}

@@ -1,0 +1,227 @@
+// The numeric oracle: evaluate f and a claimed gradient at random points (random sizes 2–5 per
+// dimension name, random values by declared type) and compare with central finite differences in
+// every direction (symmetric directions E_ij + E_ji for symmetric variables).
+
+import { create, invDependencies } from "mathjs";
+import type { Expr } from "../expr/expr.js";
+import type { Problem, VarInfo } from "../parse/resolve.js";
+import { DomainError, evaluate, fill, frobeniusNorm, isFiniteMatrix, dimSize, type Env, type Matrix } from "./numeric.js";
+import { Random } from "./random.js";
+
+export interface CheckOptions {
+  points?: number;
+  seed?: number;
+  /** Relative error ‖FD − G‖/max(‖FD‖, ‖G‖) above which a point fails. */
+  tolerance?: number;
+}
+
+export interface CheckResult {
+  /** true: every point agreed; false: some point disagreed (a wrong formula). */
+  ok: boolean;
+  /** No point in the function's domain could be drawn; nothing was compared. */
+  inconclusive: boolean;
+  points: number;
+  maxRelError: number;
+  /** Per variable, the worst relative error seen. */
+  errors: Record<string, number>;
+  /** Sizes drawn at the worst point, for the report. */
+  dims: Record<string, number>;
+}
+
+const math = create({ invDependencies });
+
+export const DEFAULT_TOLERANCE = 1e-6;
+const MAX_DRAWS = 60;
+
+export function sampleDims(problem: Problem, rng: Random): Map<string, number> {
+  const names = [...problem.dims].sort();
+  const pool = [2, 3, 4, 5];
+  const dims = new Map<string, number>();
+  const free = [...pool];
+  for (const n of names) {
+    // distinct sizes while they last, so a transposed answer cannot pass by accident
+    const choices = free.length > 0 ? free : pool;
+    const k = rng.int(0, choices.length - 1);
+    dims.set(n, choices[k]!);
+    if (free.length > 0) free.splice(k, 1);
+  }
+  return dims;
+}
+
+function normalMatrix(r: number, c: number, rng: Random): Matrix {
+  return fill(r, c, () => rng.normal());
+}
+
+/** A rough condition estimate ‖A‖_F‖A⁻¹‖_F, enough to avoid near-singular draws. */
+function wellConditioned(a: Matrix): boolean {
+  try {
+    return frobeniusNorm(a) * frobeniusNorm(invert(a)) <= 25 * a.length;
+  } catch {
+    return false;
+  }
+}
+
+function invert(a: Matrix): Matrix {
+  return math.inv(a) as Matrix;
+}
+
+export function sampleValue(v: VarInfo, dims: ReadonlyMap<string, number>, rng: Random): Matrix {
+  const r = dimSize(v.shape[0], dims);
+  const c = dimSize(v.shape[1], dims);
+  switch (v.typeKind) {
+    case "scalar":
+      return [[rng.uniform(0.5, 1.5)]];
+    case "vector":
+      return normalMatrix(r, 1, rng);
+    case "matrix": {
+      let a = normalMatrix(r, c, rng);
+      for (let i = 0; r === c && i < 50 && !wellConditioned(a); i++) a = normalMatrix(r, c, rng);
+      return a;
+    }
+    case "symmetric": {
+      let s: Matrix = [];
+      for (let i = 0; i < 50; i++) {
+        const b = normalMatrix(r, r, rng);
+        s = fill(r, r, (p, q) => (b[p]![q]! + b[q]![p]!) / 2);
+        if (wellConditioned(s)) break;
+      }
+      return s;
+    }
+    case "spd": {
+      const a = normalMatrix(r, r, rng);
+      return fill(r, r, (p, q) => a[p]!.reduce((acc, x, k) => acc + x * a[q]![k]!, 0) + (p === q ? r : 0));
+    }
+  }
+}
+
+interface Point {
+  env: Env;
+  f: number;
+}
+
+/** Evaluate the definitions, in order, into the environment. */
+export function withDefinitions(problem: Problem, values: Map<string, Matrix>, dims: Map<string, number>): Env {
+  const env: Env = { values: new Map(values), dims };
+  for (const d of problem.defs) {
+    const v = evaluate(d.body, env);
+    if (!isFiniteMatrix(v)) throw new DomainError(`${d.name} is not finite`);
+    env.values.set(d.name, v);
+  }
+  return env;
+}
+
+function scalarValue(f: Expr, env: Env): number {
+  const v = evaluate(f, env)[0]![0]!;
+  if (!Number.isFinite(v)) throw new DomainError("not finite");
+  return v;
+}
+
+function drawPoint(problem: Problem, f: Expr, rng: Random): Point | undefined {
+  for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
+    const dims = sampleDims(problem, rng);
+    const values = new Map<string, Matrix>();
+    for (const v of problem.vars.values()) values.set(v.name, sampleValue(v, dims, rng));
+    try {
+      const env = withDefinitions(problem, values, dims);
+      return { env, f: scalarValue(f, env) };
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+    }
+  }
+  return undefined;
+}
+
+/** Unit directions, column-major; symmetric variables move E_ij + E_ji together. */
+function directions(v: VarInfo, shape: [number, number]): Array<{ i: number; j: number; e: Matrix }> {
+  const [n, m] = shape;
+  const out: Array<{ i: number; j: number; e: Matrix }> = [];
+  const symmetric = v.typeKind === "symmetric" || v.typeKind === "spd";
+  for (let j = 0; j < m; j++) {
+    for (let i = 0; i < n; i++) {
+      if (symmetric && i > j) continue;
+      out.push({ i, j, e: fill(n, m, (p, q) => ((p === i && q === j) || (symmetric && p === j && q === i) ? 1 : 0)) });
+    }
+  }
+  return out;
+}
+
+/** φ'(0) by the 5-point central difference with one Richardson step (O(h⁶)). */
+function derivative(phi: (t: number) => number, h: number): number {
+  const c4 = (k: number) => (phi(-2 * k) - 8 * phi(-k) + 8 * phi(k) - phi(2 * k)) / (12 * k);
+  return (16 * c4(h / 2) - c4(h)) / 15;
+}
+
+export function finiteDifferenceGradient(problem: Problem, f: Expr, point: Env, v: VarInfo): Matrix {
+  const x0 = point.values.get(v.name)!;
+  const shape: [number, number] = [x0.length, x0[0]!.length];
+  const scale = Math.max(1, ...x0.flat().map(Math.abs));
+  const h = 1e-3 * scale;
+  const g = fill(shape[0], shape[1], () => 0);
+  const symmetric = v.typeKind === "symmetric" || v.typeKind === "spd";
+  for (const { i, j, e } of directions(v, shape)) {
+    const phi = (t: number) => {
+      const values = new Map(point.values);
+      values.set(v.name, fill(shape[0], shape[1], (p, q) => x0[p]![q]! + t * e[p]![q]!));
+      return scalarValue(f, withDefinitions(problem, values, point.dims));
+    };
+    const d = derivative(phi, h);
+    if (symmetric && i !== j) {
+      g[i]![j] = d / 2;
+      g[j]![i] = d / 2;
+    } else g[i]![j] = d;
+  }
+  return g;
+}
+
+export function relativeError(a: Matrix, b: Matrix): number {
+  const diff = a.map((row, i) => row.map((x, j) => x - b[i]![j]!));
+  return frobeniusNorm(diff) / Math.max(frobeniusNorm(a), frobeniusNorm(b), 1e-8);
+}
+
+export function checkGradients(
+  problem: Problem,
+  f: Expr,
+  results: ReadonlyArray<{ wrt: VarInfo; gradient: Expr }>,
+  opts: CheckOptions = {},
+): CheckResult {
+  const rng = new Random(opts.seed ?? 1);
+  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
+  const wanted = opts.points ?? 3;
+  const errors: Record<string, number> = {};
+  let dims: Record<string, number> = {};
+  let maxRelError = 0;
+  let compared = 0;
+  for (let k = 0; k < wanted * 4 && compared < wanted; k++) {
+    const point = drawPoint(problem, f, rng);
+    if (!point) break;
+    let pointErrors: Record<string, number>;
+    try {
+      pointErrors = {};
+      for (const r of results) {
+        const claimed = evaluate(r.gradient, point.env);
+        const fd = finiteDifferenceGradient(problem, f, point.env, r.wrt);
+        if (!isFiniteMatrix(claimed) || !isFiniteMatrix(fd)) throw new DomainError("not finite");
+        pointErrors[r.wrt.name] = relativeError(fd, claimed);
+      }
+    } catch (e) {
+      if (e instanceof DomainError) continue; // the difference stencil left the domain: draw again
+      throw e;
+    }
+    compared++;
+    for (const [name, err] of Object.entries(pointErrors)) {
+      errors[name] = Math.max(errors[name] ?? 0, err);
+      if (err >= maxRelError) {
+        maxRelError = err;
+        dims = Object.fromEntries(point.env.dims);
+      }
+    }
+  }
+  return {
+    ok: compared > 0 && maxRelError <= tolerance,
+    inconclusive: compared === 0,
+    points: compared,
+    maxRelError,
+    errors,
+    dims,
+  };
+}

@@ -1,0 +1,206 @@
+// Numeric evaluation of core expressions: a walk over the tree with mathjs doing the linear
+// algebra. User text never reaches an evaluator of strings; only the tree is walked.
+
+import { create, detDependencies, invDependencies, kronDependencies, multiplyDependencies } from "mathjs";
+import { assertNever, type Expr } from "../expr/expr.js";
+import type { Dim } from "../expr/shape.js";
+
+const math = create({ multiplyDependencies, invDependencies, detDependencies, kronDependencies });
+
+export type Matrix = number[][];
+
+export interface Env {
+  /** Values of variables, definitions, and differentials (keyed `d:NAME`). */
+  values: Map<string, Matrix>;
+  /** Sizes of dimension names. */
+  dims: Map<string, number>;
+}
+
+export class DomainError extends Error {}
+
+export function dimSize(d: Dim, dims: ReadonlyMap<string, number>): number {
+  if (typeof d === "number") return d;
+  return d.split("*").reduce((acc, part) => {
+    if (/^\d+$/.test(part)) return acc * Number(part);
+    const v = dims.get(part);
+    if (v === undefined) throw new Error(`internal: no size for dimension ${part}`);
+    return acc * v;
+  }, 1);
+}
+
+export const scalarM = (x: number): Matrix => [[x]];
+const isScalarM = (a: Matrix): boolean => a.length === 1 && a[0]!.length === 1;
+
+export function fill(rows: number, cols: number, f: (i: number, j: number) => number): Matrix {
+  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
+}
+
+function map(a: Matrix, f: (x: number) => number): Matrix {
+  return a.map((row) => row.map(f));
+}
+
+function zip(a: Matrix, b: Matrix, f: (x: number, y: number) => number): Matrix {
+  if (isScalarM(a) && !isScalarM(b)) return map(b, (y) => f(a[0]![0]!, y));
+  if (isScalarM(b) && !isScalarM(a)) return map(a, (x) => f(x, b[0]![0]!));
+  return a.map((row, i) => row.map((x, j) => f(x, b[i]![j]!)));
+}
+
+function matmul(a: Matrix, b: Matrix): Matrix {
+  if (isScalarM(a)) return map(b, (y) => a[0]![0]! * y);
+  if (isScalarM(b)) return map(a, (x) => x * b[0]![0]!);
+  return math.multiply(a, b) as Matrix;
+}
+
+export function transposeM(a: Matrix): Matrix {
+  return fill(a[0]!.length, a.length, (i, j) => a[j]![i]!);
+}
+
+function invM(a: Matrix): Matrix {
+  try {
+    const r = math.inv(a) as Matrix;
+    if (r.some((row) => row.some((x) => !Number.isFinite(x)))) throw new DomainError("singular matrix");
+    return r;
+  } catch {
+    throw new DomainError("singular matrix");
+  }
+}
+
+const sum = (a: Matrix): number => a.reduce((s, row) => row.reduce((t, x) => t + x, s), 0);
+
+export function frobeniusNorm(a: Matrix): number {
+  return Math.sqrt(sum(map(a, (x) => x * x)));
+}
+
+const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+function logsumexp(a: Matrix): number {
+  const m = Math.max(...a.flat());
+  return m + Math.log(sum(map(a, (x) => Math.exp(x - m))));
+}
+
+function matrixPower(a: Matrix, k: number): Matrix {
+  let r = fill(a.length, a.length, (i, j) => (i === j ? 1 : 0));
+  for (let i = 0; i < k; i++) r = matmul(r, a);
+  return r;
+}
+
+export function evaluate(e: Expr, env: Env, memo = new Map<Expr, Matrix>()): Matrix {
+  const hit = memo.get(e);
+  if (hit) return hit;
+  const r = compute(e, env, memo);
+  memo.set(e, r);
+  return r;
+}
+
+function compute(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix {
+  const ev = (x: Expr) => evaluate(x, env, memo);
+  const rows = () => dimSize(e.shape[0], env.dims);
+  const cols = () => dimSize(e.shape[1], env.dims);
+  switch (e.kind) {
+    case "num":
+      return scalarM(e.value.num / e.value.den);
+    case "sym": {
+      if (e.role === "dim") return scalarM(dimSize(e.name, env.dims));
+      const v = env.values.get(e.name);
+      if (!v) throw new Error(`internal: no value for ${e.name}`);
+      return v;
+    }
+    case "dvar": {
+      const v = env.values.get(`d:${e.name}`);
+      if (!v) throw new Error(`internal: no value for d${e.name}`);
+      return v;
+    }
+    case "eye":
+      return fill(rows(), rows(), (i, j) => (i === j ? 1 : 0));
+    case "ones":
+      return fill(rows(), cols(), () => 1);
+    case "zeros":
+      return fill(rows(), cols(), () => 0);
+    case "add":
+      return e.args.map(ev).reduce((a, b) => zip(a, b, (x, y) => x + y));
+    case "mul":
+      return e.args.map(ev).reduce(matmul);
+    case "transpose":
+      return transposeM(ev(e.args[0]!));
+    case "inv":
+      return invM(ev(e.args[0]!));
+    case "pow": {
+      const base = ev(e.args[0]!);
+      const k = ev(e.args[1]!)[0]![0]!;
+      if (isScalarM(base)) return scalarM(Math.pow(base[0]![0]!, k));
+      return k >= 0 ? matrixPower(base, k) : matrixPower(invM(base), -k);
+    }
+    case "hadamard":
+      return e.args.map(ev).reduce((a, b) => zip(a, b, (x, y) => x * y));
+    case "hdiv":
+      return zip(ev(e.args[0]!), ev(e.args[1]!), (x, y) => x / y);
+    case "epow":
+      return zip(ev(e.args[0]!), ev(e.args[1]!), (x, y) => Math.pow(x, y));
+    case "kron":
+      return math.kron(ev(e.args[0]!), ev(e.args[1]!)) as unknown as Matrix;
+    case "apply":
+      return applyNumeric(e, ev(e.args[0]!));
+    default:
+      return assertNever(e);
+  }
+}
+
+function applyNumeric(e: Extract<Expr, { kind: "apply" }>, a: Matrix): Matrix {
+  switch (e.fn) {
+    case "det":
+      return scalarM(math.det(a));
+    case "logdet": {
+      const d = math.det(a);
+      if (!(d > 0)) throw new DomainError("logdet of a matrix with det <= 0");
+      return scalarM(Math.log(d));
+    }
+    case "tr":
+      return scalarM(a.reduce((s, row, i) => s + row[i]!, 0));
+    case "sum":
+      return scalarM(sum(a));
+    case "norm2":
+      return scalarM(frobeniusNorm(a));
+    case "norm1":
+      return scalarM(sum(map(a, Math.abs)));
+    case "logsumexp":
+      return scalarM(logsumexp(a));
+    case "softmax": {
+      const l = logsumexp(a);
+      return map(a, (x) => Math.exp(x - l));
+    }
+    case "diagm":
+      return fill(a.length, a.length, (i, j) => (i === j ? a[i]![0]! : 0));
+    case "diagv":
+      return fill(a.length, 1, (i) => a[i]![i]!);
+    case "vec": {
+      const cols = a[0]!.length;
+      return fill(a.length * cols, 1, (k) => a[k % a.length]![Math.floor(k / a.length)]!);
+    }
+    case "exp":
+      return map(a, Math.exp);
+    case "log":
+      return map(a, Math.log);
+    case "sqrt":
+      return map(a, Math.sqrt);
+    case "sin":
+      return map(a, Math.sin);
+    case "cos":
+      return map(a, Math.cos);
+    case "tan":
+      return map(a, Math.tan);
+    case "tanh":
+      return map(a, Math.tanh);
+    case "sigmoid":
+      return map(a, sigmoid);
+    case "relu":
+      return map(a, (x) => Math.max(0, x));
+    case "abs":
+      return map(a, Math.abs);
+    default:
+      return assertNever(e.fn);
+  }
+}
+
+export function isFiniteMatrix(a: Matrix): boolean {
+  return a.every((row) => row.every(Number.isFinite));
+}
