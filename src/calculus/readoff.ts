@@ -73,7 +73,7 @@ export const FROBENIUS_MOVES: readonly FrobeniusMove[] = [
   {
     id: "frob-sum",
     lhs: "?g*sum(?Y)",
-    rhs: "?g*ones(3,2) : ?Y",
+    rhs: "?g*ones_like(?Y) : ?Y",
     statement: "g sum(Y) = g 𝟏𝟏ᵀ : Y",
     cite: "sum(Y) = 𝟏𝟏ᵀ : Y",
     sample: { g: "scalar", Y: "matrix(3,2)" },

@@ -146,9 +146,21 @@ function directions(v: VarInfo, shape: [number, number]): Array<{ i: number; j: 
 }
 
 /** φ'(0) by the 5-point central difference with one Richardson step (O(h⁶)). */
-function derivative(phi: (t: number) => number, h: number): number {
+export function derivative(phi: (t: number) => number, h: number): number {
   const c4 = (k: number) => (phi(-2 * k) - 8 * phi(-k) + 8 * phi(k) - phi(2 * k)) / (12 * k);
   return (16 * c4(h / 2) - c4(h)) / 15;
+}
+
+/** The same stencil for a matrix-valued φ, entry by entry. */
+export function matrixDerivative(phi: (t: number) => Matrix, h: number): Matrix {
+  const cache = new Map<number, Matrix>();
+  const at = (t: number) => {
+    let v = cache.get(t);
+    if (!v) cache.set(t, (v = phi(t)));
+    return v;
+  };
+  const base = at(0);
+  return base.map((row, i) => row.map((_, j) => derivative((t) => at(t)[i]![j]!, h)));
 }
 
 export function finiteDifferenceGradient(problem: Problem, f: Expr, point: Env, v: VarInfo): Matrix {

@@ -177,9 +177,10 @@ function collectFactor(p: ProductParts, f: Expr): void {
   }
   if (f.kind === "mul") {
     if (isScalarChain(f)) {
-      const [c, rest] = splitCoeff(f);
-      p.coeff = Q.mul(p.coeff, c);
-      p.scalars.push(rest);
+      // its scalar factors commute with everything; only the pure matrix chain (xᵀAx) is an atom
+      const chain = f.args.filter((g) => !isScalar(g));
+      for (const g of f.args) if (isScalar(g)) collectFactor(p, g);
+      p.scalars.push(chain.length === 1 ? chain[0]! : mul(chain));
       return;
     }
     for (const g of f.args) collectFactor(p, g);
@@ -222,9 +223,24 @@ function simplifyChain(chain: Expr[]): Expr[] {
       out.pop();
       continue;
     }
+    if (prev && prev.shape[0] === prev.shape[1]) {
+      // X·X = X², X²·X = X³: repeated square factors become one power
+      const [b1, k1] = powerParts(prev);
+      const [b2, k2] = powerParts(f);
+      if (b1 === b2) {
+        out.pop();
+        out.push(pow(b1, num(Q.rat(k1 + k2))));
+        continue;
+      }
+    }
     out.push(f);
   }
   return out;
+}
+
+function powerParts(e: Expr): [Expr, number] {
+  if (e.kind === "pow" && e.args[1]!.kind === "num" && Q.isInteger(e.args[1].value)) return [e.args[0]!, e.args[1].value.num];
+  return [e, 1];
 }
 
 function areInverses(a: Expr, b: Expr): boolean {

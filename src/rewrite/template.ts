@@ -3,7 +3,7 @@
 // holes to expressions; `d(?X)` asks the caller for the differential of what ?X is bound to.
 // Shapes come from the bound expressions, so a template needs no declarations.
 
-import { dimValue, eye, inv, neg, numeric, transpose } from "../expr/build.js";
+import { dimValue, eye, inv, neg, numeric, ones, transpose } from "../expr/build.js";
 import type { Expr } from "../expr/expr.js";
 import { BINARY_BUILDERS } from "../expr/ops.js";
 import { parseExpression } from "../parse/parser.js";
@@ -53,9 +53,11 @@ function build(e: SExpr, b: Bindings): Expr {
         if (!b.d) throw new Error("internal: d() in a template instantiated without a differential");
         return b.d(build(e.args[0]!, b));
       }
-      // eye_like(?X): the identity of ?X's row count; size(?X): its row count as a scalar
+      // eye_like(?X): the identity of ?X's row count; rows(?X): that count as a scalar;
+      // ones_like(?X): the all-ones array of ?X's shape
       if (e.fn === "eye_like") return eye(build(e.args[0]!, b).shape[0]);
       if (e.fn === "rows") return dimValue(build(e.args[0]!, b).shape[0]);
+      if (e.fn === "ones_like") return ones(build(e.args[0]!, b).shape);
       const spec = FUNCTIONS.get(e.fn);
       if (!spec) throw new Error(`internal: unknown function ${e.fn} in a rule template`);
       return spec.build(e.args.map((a) => build(a, b)));

@@ -1,0 +1,169 @@
+// The command line, over the problems in examples/: output, exit codes, carets, batch contract.
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCli, separateExpression } from "../../src/cli/program.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const example = (name: string) => `${ROOT}examples/${name}`;
+
+async function cli(args: string[], stdin = "") {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    readFile: (p) => readFileSync(p, "utf8"),
+    readStdin: async () => stdin,
+  });
+  return { code, stdout, stderr };
+}
+
+const GPLVM_ARGS = [
+  "grad",
+  "-D/2*logdet(K) - 1/2*tr(inv(K)*Y*Y')",
+  "--wrt",
+  "Z",
+  "-d",
+  "Y : matrix(N,D); Z : matrix(N,Q); beta : scalar",
+  "--let",
+  "K = Z*Z' + 1/beta*I",
+];
+
+describe("matdiff grad", () => {
+  it("answers the GPLVM seed in unicode, written with K, and an expression starting with '-' works", async () => {
+    const r = await cli(GPLVM_ARGS);
+    expect(r).toEqual({ code: 0, stdout: "∂f/∂Z = (K⁻¹YYᵀK⁻¹ − D K⁻¹)Z\n", stderr: "" });
+  });
+
+  it("prints plain, latex and json forms", async () => {
+    expect((await cli([...GPLVM_ARGS, "--format", "plain"])).stdout).toBe("(inv(K)*Y*Y'*inv(K) - D*inv(K))*Z\n");
+    expect((await cli([...GPLVM_ARGS, "-f", "latex"])).stdout).toBe(
+      "\\frac{\\partial f}{\\partial Z} = \\left(K^{-1} Y Y^\\top K^{-1} - D K^{-1}\\right) Z\n",
+    );
+    const json = JSON.parse((await cli([...GPLVM_ARGS, "--format", "json"])).stdout);
+    expect(json.results[0]).toMatchObject({ wrt: "Z", shape: ["N", "Q"], plain: "(inv(K)*Y*Y'*inv(K) - D*inv(K))*Z" });
+  });
+
+  it("--inline substitutes the definitions", async () => {
+    const r = await cli([...GPLVM_ARGS, "--format", "plain", "--inline"]);
+    expect(r.stdout).not.toContain("K");
+    expect(r.stdout).toContain("inv(Z*Z' + 1/beta*eye(N))");
+  });
+
+  it("--check verifies numerically and exits 0", async () => {
+    const r = await cli([...GPLVM_ARGS, "--check"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/check: passed: agrees with finite differences at 3 random points/);
+  });
+
+  it("takes several --wrt and comma lists", async () => {
+    const r = await cli(["grad", "1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)", "--wrt", "m,S", "-d", "y : vector(n); m : vector(n); S : spd(n)"]);
+    expect(r.stdout).toBe("∂f/∂m = −S⁻¹(y − m)\n∂f/∂S = ½S⁻¹ − ½S⁻¹(y − m)(y − m)ᵀS⁻¹\n");
+  });
+
+  it("exits 2 with line, column, caret and what was expected on a syntax error", async () => {
+    const r = await cli(["grad", "x'*A*", "--wrt", "x", "-d", "x : vector(n); A : matrix(n,n)"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      ["error[syntax]: unexpected end of input", " --> EXPR, line 1, column 6", "  |", "1 | x'*A*", "  |      ^", "expected an expression", ""].join("\n"),
+    );
+  });
+
+  it("exits 2 on a shape clash, naming shapes, with a caret in the -d text it came from", async () => {
+    const r = await cli(["grad", "sum(A*x)", "--wrt", "x", "-d", "x : vector(n); A : matrix(n,m)"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot multiply A \(n×m\) by x \(n×1\)/);
+    const bad = await cli(["grad", "x'*x", "--wrt", "x", "-d", "x : vectr(n)"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--> -d \(1\), line 1, column 5/);
+  });
+
+  it("exits 2 with 'unsupported' for queries not built yet", async () => {
+    const r = await cli(["hessian", "x'*x", "--wrt", "x", "-d", "x : vector(n)"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[unsupported\]/);
+  });
+
+  it("exits 2 for an unknown option, with help", async () => {
+    const r = await cli(["grad", "x'*x", "--wrt", "x", "--nope"]);
+    expect(r.code).toBe(2);
+  });
+
+  it("moves an expression that starts with '-' behind '--'", () => {
+    expect(separateExpression(["-x", "--wrt", "x", "-d", "x : scalar"])).toEqual(["--wrt", "x", "-d", "x : scalar", "--", "-x"]);
+  });
+});
+
+describe("matdiff run", () => {
+  it("answers every query of the GPLVM example", async () => {
+    const r = await cli(["run", example("gplvm.matdiff"), "--check"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("∂f/∂Z = (K⁻¹YYᵀK⁻¹ − D K⁻¹)Z");
+    expect(r.stdout).toMatch(/check: passed/);
+  });
+
+  it("answers the Gaussian NLL example with the symmetric gradient", async () => {
+    const r = await cli(["run", example("gaussian-nll.matdiff"), "--format", "plain"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("m: -inv(S)*(y - m)");
+    expect(r.stdout).toContain("S: 1/2*inv(S) - 1/2*inv(S)*(y - m)*(y - m)'*inv(S)");
+  });
+
+  it("exits 2 for a missing file", async () => {
+    expect((await cli(["run", example("nope.matdiff")])).code).toBe(2);
+  });
+});
+
+describe("matdiff batch", () => {
+  it("answers each line in order with its id; a bad line gets an error line and the batch goes on", async () => {
+    const input = readFileSync(example("queries.jsonl"), "utf8") + "not json\n[1,2]\n{\"id\":7}\n";
+    const r = await cli(["batch"], input);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(["gplvm", "nll", "bad", null, null, 7]);
+    expect(lines.map((l) => l.ok)).toEqual([true, true, false, false, false, false]);
+    expect(lines[0].results[0].plain).toBe("(inv(K)*Y*Y'*inv(K) - D*inv(K))*Z");
+    expect(lines[0].definitions).toEqual([]);
+    expect(typeof lines[0].ms).toBe("number");
+    expect(lines[1].results.map((x: { wrt: string }) => x.wrt)).toEqual(["m", "S"]);
+    expect(lines[2].error).toMatchObject({ kind: "syntax", line: 1, column: 6 });
+    expect(lines[5].error.message).toMatch(/"expr" must be a string/);
+  });
+
+  it("keeps dangerous names as plain data", async () => {
+    const line = JSON.stringify({ id: "p", decls: { __proto__x: "scalar", constructor: "vector(n)" }, expr: "constructor'*constructor", wrt: "constructor" });
+    const r = await cli(["batch"], `${line}\n`);
+    const out = JSON.parse(r.stdout);
+    expect(out.ok).toBe(true);
+    expect(out.results[0].plain).toBe("2*constructor");
+  });
+});
+
+describe("the installed executable", () => {
+  const bin = `${ROOT}dist/cli/main.js`;
+
+  it("runs from package.json's bin with --help and --version", () => {
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8"));
+    expect(pkg.bin.matdiff).toBe("dist/cli/main.js");
+    expect(execFileSync("node", [bin, "--version"], { encoding: "utf8" }).trim()).toBe(pkg.version);
+    const help = execFileSync("node", [bin, "--help"], { encoding: "utf8" });
+    expect(help).toMatch(/Examples:/);
+    expect(help).toMatch(/grad/);
+  });
+
+  it("exits 2 without a stack trace on bad input", () => {
+    const r = spawnSync("node", [bin, "grad", "x'*A*", "--wrt", "x", "-d", "x : vector(n); A : matrix(n,n)"], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/\^/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("reads batch lines from stdin", () => {
+    const r = spawnSync("node", [bin, "batch"], { input: readFileSync(example("queries.jsonl"), "utf8"), encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(3);
+  });
+});

@@ -1,0 +1,84 @@
+// Names and shapes: dimension unification, I by inference, 1×1 as scalar, and the errors.
+import { describe, expect, it } from "vitest";
+import { diagnosticOf, expectNumericallyRight, plainGradients, problem } from "../helpers.js";
+
+describe("shapes", () => {
+  it("infers the size of I from its context", () => {
+    const q = problem("Z : matrix(N, Q); b : scalar\ngrad tr(Z*Z' + b*I) wrt Z").queries[0]!;
+    expect(q.expr.shape).toEqual([1, 1]);
+    expectNumericallyRight("Z : matrix(N, Q); b : scalar\ngrad logdet(Z*Z' + b*I) wrt Z");
+  });
+
+  it("treats a 1×1 product as a scalar that scales", () => {
+    const [a] = expectNumericallyRight("x : vector(n); A : matrix(n, n); B : matrix(n, m)\ngrad sum((x'*A*x)*B) wrt x");
+    expect(a!.results[0]!.gradient.shape).toEqual(["n", 1]);
+  });
+
+  it("lets a dimension name stand for its size", () => {
+    const [a] = expectNumericallyRight("S : spd(n)\ngrad n*logdet(S) wrt S");
+    expect(plainGradients(a!)).toEqual(["n*inv(S)"]);
+  });
+
+  it("broadcasts a scalar in + and .* like NumPy", () => {
+    expectNumericallyRight("X : matrix(N, d); w : vector(d)\ngrad sum(log(1 + exp(-(X*w)))) wrt w");
+  });
+});
+
+describe("errors a user can make", () => {
+  it("names both operands and their shapes in a product clash", () => {
+    const d = diagnosticOf("A : matrix(n, m); x : vector(n)\ngrad sum(A*x) wrt x");
+    expect(d.kind).toBe("shape");
+    expect(d.message).toBe("cannot multiply A (n×m) by x (n×1): the inner dimensions differ");
+    expect([d.span?.line, d.span?.col]).toEqual([2, 10]);
+  });
+
+  it("names shapes in a sum clash", () => {
+    const d = diagnosticOf("A : matrix(n, m); B : matrix(m, n)\ngrad sum(A + B) wrt A");
+    expect(d.message).toBe("'+' needs operands of the same shape (or a scalar), but A is n×m and B is m×n");
+  });
+
+  it("needs square matrices for inv, det, logdet, tr", () => {
+    for (const f of ["inv", "det", "logdet", "tr"]) {
+      const d = diagnosticOf(`A : matrix(n, m)\ngrad sum(${f}(A)) wrt A`);
+      expect(d.kind).toBe("shape");
+      expect(d.message).toBe(`${f} needs a square matrix, but A is n×m`);
+    }
+  });
+
+  it("refuses division by a matrix and suggests the inverse", () => {
+    const d = diagnosticOf("A : matrix(n, n); B : matrix(n, n)\ngrad tr(A/B) wrt A");
+    expect(d.message).toMatch(/'\/' divides by a scalar only, but B is n×n/);
+    expect(d.hint).toBe("to divide by a matrix, multiply by its inverse: A*inv(B)");
+  });
+
+  it("suggests a close name for an unknown one", () => {
+    const d = diagnosticOf("Sigma : spd(n); y : vector(n)\ngrad y'*inv(Sigam)*y wrt y");
+    expect(d.kind).toBe("unknown-name");
+    expect(d.message).toBe("unknown name 'Sigam'");
+    expect(d.hint).toBe("did you mean 'Sigma'?");
+  });
+
+  it("refuses a gradient of a non-scalar", () => {
+    const d = diagnosticOf("A : matrix(n, n); x : vector(n)\ngrad A*x wrt x");
+    expect(d.kind).toBe("shape");
+    expect(d.message).toMatch(/grad needs a scalar function, but this expression is n×1/);
+  });
+
+  it("refuses an undeclared or defined wrt", () => {
+    expect(diagnosticOf("x : vector(n)\ngrad x'*x wrt y").kind).toBe("unknown-name");
+    expect(diagnosticOf("x : vector(n)\nf = x'*x\ngrad f wrt f").message).toMatch(/defined, not declared/);
+  });
+
+  it("cannot infer I alone", () => {
+    expect(diagnosticOf("a : scalar\ngrad a*tr(I) wrt a").message).toMatch(/size of I cannot be inferred/);
+  });
+
+  it("refuses non-positive dimensions and reserved names", () => {
+    expect(diagnosticOf("x : vector(0)\ngrad x'*x wrt x").message).toMatch(/positive integer/);
+    expect(diagnosticOf("tr : scalar\ngrad tr wrt tr").message).toMatch(/reserved/);
+  });
+
+  it("needs an integer exponent for a matrix power", () => {
+    expect(diagnosticOf("X : matrix(n, n); a : scalar\ngrad tr(X^a) wrt X").message).toMatch(/integer exponent/);
+  });
+});
