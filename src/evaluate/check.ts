@@ -116,13 +116,41 @@ function scalarValue(f: Expr, env: Env): number {
   return v;
 }
 
+/**
+ * Functions differentiable only away from 0 (relu, abs, norm1) and elementwise denominators: their
+ * arguments must stay off 0, or the difference stencil would straddle a kink or a pole.
+ */
+const KINKED = new Set(["relu", "abs", "norm1"]);
+/** How far from a kink every argument entry must be for the difference stencil to be valid. */
+const KINK_MARGIN = 0.05;
+
+function kinkArguments(roots: readonly Expr[]): Expr[] {
+  const seen = new Set<Expr>();
+  const out: Expr[] = [];
+  const walk = (e: Expr): void => {
+    if (seen.has(e)) return;
+    seen.add(e);
+    if (e.kind === "apply" && KINKED.has(e.fn)) out.push(e.args[0]!);
+    if (e.kind === "hdiv") out.push(e.args[1]!); // a pole of elementwise division
+    e.args.forEach(walk);
+  };
+  roots.forEach(walk);
+  return out;
+}
+
+function awayFromKinks(kinks: readonly Expr[], env: Env): boolean {
+  return kinks.every((k) => evaluate(k, env).every((row) => row.every((x) => Math.abs(x) > KINK_MARGIN)));
+}
+
 function drawPoint(problem: Problem, f: Expr, rng: Random): Point | undefined {
+  const kinks = kinkArguments([f, ...problem.defs.map((d) => d.body)]);
   for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
     const dims = sampleDims(problem, rng);
     const values = new Map<string, Matrix>();
     for (const v of problem.vars.values()) values.set(v.name, sampleValue(v, dims, rng));
     try {
       const env = withDefinitions(problem, values, dims);
+      if (!awayFromKinks(kinks, env)) continue;
       return { env, f: scalarValue(f, env) };
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;

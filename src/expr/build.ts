@@ -443,6 +443,8 @@ export function pow(base: Expr, exponent: Expr): Expr {
       return pow(base.args[0]!, num(Q.mul(base.args[1].value, k)));
     }
     if (base.kind === "transpose") return transpose(pow(base.args[0]!, exponent));
+    // (c·x·y)^k = c^k x^k y^k for scalars and integer k, so 2s/(2l²) meets s/l²
+    if (base.kind === "mul" && base.args.every(isScalar) && Q.isInteger(k)) return mul(base.args.map((f) => pow(f, exponent)));
   }
   if (isScalar(base) && isOneScalar(base)) return num1;
   return node("pow", base.shape, [base, exponent]);
@@ -502,6 +504,13 @@ export function hadamard(factors: readonly Expr[]): Expr {
       }
     }
   }
+  // A ⊙ (N ⊘ D) = (A ⊙ N) ⊘ D: one quotient, so common factors can cancel
+  const quotient = arrays.findIndex((a) => a.kind === "hdiv");
+  if (quotient >= 0) {
+    const q = arrays[quotient]!;
+    const others = arrays.filter((_, i) => i !== quotient);
+    return mul([...scalars, hdiv(hadamard([...others, q.args[0]!]), q.args[1]!)]);
+  }
   arrays.sort(compareExpr);
   let core: Expr;
   if (arrays.length === 0) core = ones(shape);
@@ -517,6 +526,27 @@ export function hdiv(a: Expr, b: Expr): Expr {
   if (isZero(a)) return zeros(shape);
   const [c, rest] = splitCoeff(a);
   if (!Q.isOne(c)) return scale(c, hdiv(rest, b));
+  const [cb, restb] = splitCoeff(b);
+  if (!Q.isOne(cb)) return scale(Q.inv(cb), hdiv(a, restb));
+  // (A ⊘ B) ⊘ C = A ⊘ (B ⊙ C)
+  if (a.kind === "hdiv") return hdiv(a.args[0]!, hadamard([a.args[1]!, b]));
+  // cancel factors common to numerator and denominator: (s ⊙ y) ⊘ s = y (where s ≠ 0, as the
+  // quotient already requires)
+  const num = a.kind === "hadamard" ? [...a.args] : [a];
+  const den = b.kind === "hadamard" ? [...b.args] : [b];
+  let cancelled = false;
+  for (let i = num.length - 1; i >= 0; i--) {
+    const j = den.indexOf(num[i]!);
+    if (j >= 0) {
+      num.splice(i, 1);
+      den.splice(j, 1);
+      cancelled = true;
+    }
+  }
+  if (cancelled) {
+    const top = num.length === 0 ? ones(shape) : hadamard(num);
+    return den.length === 0 ? broadcast(top, shape) : hdiv(top, hadamard(den));
+  }
   return node("hdiv", shape, [broadcast(a, shape), b]);
 }
 
@@ -560,6 +590,10 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
       if (a.kind === "eye") return dimValue(a.shape[0]);
       if (a.kind === "zeros") return num0;
       if (a.kind === "transpose") return applyFn("tr", [a.args[0]!]);
+      // tr(A ⊗ B) = tr(A) tr(B) for square A and B (Matrix Cookbook (2012) eq. (511))
+      if (a.kind === "kron" && a.args.every((x) => x.shape[0] === x.shape[1])) {
+        return mul(a.args.map((x) => applyFn("tr", [x])));
+      }
       const [scalars, rest] = pullScalars(a);
       if (scalars.length > 0) return mul([...scalars, applyFn("tr", [rest])]);
       return rawApply("tr", SCALAR, [a]);
@@ -569,6 +603,8 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
       if (a.kind === "add") return add(a.args.map((t) => applyFn("sum", [t])));
       if (a.kind === "zeros") return num0;
       if (a.kind === "transpose") return applyFn("sum", [a.args[0]!]);
+      // sum(A ⊗ B) = sum(A) sum(B): every product aᵢⱼbₖₗ appears once
+      if (a.kind === "kron") return mul(a.args.map((x) => applyFn("sum", [x])));
       const [scalars, rest] = pullScalars(a);
       if (scalars.length > 0) return mul([...scalars, applyFn("sum", [rest])]);
       return rawApply("sum", SCALAR, [a]);
@@ -592,13 +628,14 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     case "softmax":
       return rawApply(fn, a.shape, [a]);
     case "diagm":
+    case "diagv": {
       if (isScalar(a)) return a;
-      return rawApply(fn, shapeOrThrow(diagShape(coreDims, a.shape), "diag"), [a]);
-    case "diagv":
-      if (isScalar(a)) return a;
-      if (a.kind === "apply" && a.fn === "diagm") return a.args[0]!;
-      if (a.kind === "eye") return ones([a.shape[0], 1]);
-      return rawApply(fn, shapeOrThrow(diagShape(coreDims, a.shape), "diag"), [a]);
+      // diag is linear: scalars come out, sums split
+      const [scalars, rest] = pullScalars(a);
+      if (scalars.length > 0) return mul([...scalars, applyFn(fn, [rest])]);
+      if (a.kind === "add") return add(a.args.map((t) => applyFn(fn, [t])));
+      return diagOf(fn, a);
+    }
     case "vec":
       if (a.shape[1] === 1) return a;
       return rawApply(fn, shapeOrThrow(vecShape(coreDims, a.shape), "vec"), [a]);
@@ -622,6 +659,14 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     default:
       return assertNever(fn);
   }
+}
+
+function diagOf(fn: "diagm" | "diagv", a: Expr): Expr {
+  if (fn === "diagv") {
+    if (a.kind === "apply" && a.fn === "diagm") return a.args[0]!;
+    if (a.kind === "eye") return ones([a.shape[0], 1]);
+  }
+  return rawApply(fn, shapeOrThrow(diagShape(coreDims, a.shape), "diag"), [a]);
 }
 
 /** A : B = sum(A .* B), written tr(AᵀB) (aᵀb for vectors). */

@@ -3,7 +3,7 @@
 import type { Expr } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 import { latexName } from "./names.js";
-import { ATOM, NEG, POSTFIX, POWER, PRODUCT, Printer, isScalarChain, type Doc } from "./printer.js";
+import { ATOM, NEG, POSTFIX, POWER, PRODUCT, Printer, isScalarChain, stripBroadcast, type Doc } from "./printer.js";
 
 const NAMED: Partial<Record<string, string>> = {
   exp: "\\exp",
@@ -92,7 +92,8 @@ export class LatexPrinter extends Printer {
     return " \\oslash ";
   }
 
-  protected elementPower(a: Expr, b: Expr): Doc {
+  protected elementPower(a: Expr, b0: Expr): Doc {
+    const b = stripBroadcast(b0);
     return { s: `${this.wrap(this.doc(a), ATOM)}^{\\circ ${this.print(b)}}`, p: POWER };
   }
 

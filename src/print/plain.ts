@@ -3,7 +3,7 @@
 
 import type { Expr } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
-import { ATOM, NEG, POSTFIX, POWER, PRODUCT, Printer, isScalarChain, type Doc } from "./printer.js";
+import { ATOM, NEG, POSTFIX, POWER, PRODUCT, Printer, isScalarChain, stripBroadcast, type Doc } from "./printer.js";
 
 export class PlainPrinter extends Printer {
   readonly form = "plain" as const;
@@ -83,7 +83,8 @@ export class PlainPrinter extends Printer {
     return "./";
   }
 
-  protected elementPower(a: Expr, b: Expr): Doc {
+  protected elementPower(a: Expr, b0: Expr): Doc {
+    const b = stripBroadcast(b0);
     return { s: `${this.wrap(this.doc(a), POSTFIX)}.^${this.wrap(this.doc(b), ATOM)}`, p: POWER };
   }
 

@@ -149,7 +149,7 @@ export abstract class Printer {
 
   /** Left-associative product-level operator: left operand at product level, right tighter. */
   protected infix(args: readonly Expr[], op: string): Doc {
-    const s = args.map((a, i) => this.wrap(this.doc(a), i === 0 ? NEG : POWER)).join(op);
+    const s = args.map((a, i) => this.wrap(this.doc(stripBroadcast(a)), i === 0 ? NEG : POWER)).join(op);
     return { s, p: PRODUCT };
   }
 }

@@ -4,7 +4,7 @@
 import type { Expr } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 import { superscript, vulgarFraction } from "./names.js";
-import { ATOM, NEG, POSTFIX, POWER, PRODUCT, Printer, isScalarChain, type Doc } from "./printer.js";
+import { ATOM, NEG, POSTFIX, POWER, PRODUCT, Printer, isScalarChain, stripBroadcast, type Doc } from "./printer.js";
 
 // ᵀ is a modifier letter in Unicode but reads as a superscript, so it ends a name
 const ALNUM = /(?!ᵀ)[\p{L}\p{Nd}_]/u;
@@ -148,7 +148,8 @@ export class UnicodePrinter extends Printer {
     return " ⊘ ";
   }
 
-  protected elementPower(a: Expr, b: Expr): Doc {
+  protected elementPower(a: Expr, b0: Expr): Doc {
+    const b = stripBroadcast(b0);
     return { s: `${this.wrap(this.doc(a), POSTFIX)}.^${this.wrap(this.doc(b), ATOM)}`, p: POWER };
   }
 
