@@ -94,7 +94,8 @@ export class UnicodePrinter extends Printer {
     const denom: string[] = [];
     if (parts.coeffDen === 1) coeff = parts.coeffNum === 1 ? "" : Q.format(Q.rat(parts.coeffNum));
     else {
-      const v = vulgarFraction(parts.coeffNum, parts.coeffDen);
+      // a vulgar fraction only when nothing else is divided: ½x, but 1/(2l²) D2
+      const v = parts.denom.length === 0 ? vulgarFraction(parts.coeffNum, parts.coeffDen) : undefined;
       if (v) coeff = v;
       else {
         coeff = parts.coeffNum === 1 ? "" : Q.format(Q.rat(parts.coeffNum));

@@ -1,0 +1,57 @@
+// Machine-learning gradients built from the whole operator set: every answer checked against
+// finite differences at random sizes; a few printed forms pinned where they are already textbook.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { expectNumericallyRight, plainGradients } from "../helpers.js";
+
+const ML: Array<[name: string, problem: string]> = [
+  ["least squares", "X : matrix(N, d); w : vector(d); y : vector(N)\ngrad norm2(X*w - y)^2 wrt w, X"],
+  ["ridge", "X : matrix(N, d); w : vector(d); y : vector(N); lambda : scalar\ngrad norm2(X*w - y)^2 + lambda*norm2(w)^2 wrt w"],
+  ["logistic, labels 0/1", "X : matrix(N, d); w : vector(d); y : vector(N)\np = sigmoid(X*w)\ngrad -sum(y.*log(p) + (1-y).*log(1-p)) wrt w"],
+  ["logistic, labels ±1", "X : matrix(N, d); w : vector(d); y : vector(N)\ngrad sum(log(1 + exp(-y.*(X*w)))) wrt w"],
+  ["softmax cross-entropy", "W : matrix(k, d); x : vector(d); y : vector(k)\ngrad -y'*log(softmax(W*x)) wrt W"],
+  ["two-layer tanh network", "W1 : matrix(m, d); x : vector(d); W2 : matrix(k, m); y : vector(k)\nh = tanh(W1*x)\ngrad norm2(W2*h - y)^2 wrt W1, W2"],
+  ["sigmoid network, softmax output", "W1 : matrix(m, d); x : vector(d); W2 : matrix(k, m); y : vector(k)\nh = sigmoid(W1*x)\ns = softmax(W2*h)\ngrad -y'*log(s) wrt W1"],
+  ["relu network", "W1 : matrix(m, d); x : vector(d); w2 : vector(m)\ngrad (w2'*relu(W1*x) - 1)^2 wrt W1"],
+  ["matrix factorisation", "X : matrix(n, m); U : matrix(n, k); V : matrix(m, k); lambda : scalar\ngrad norm2(X - U*V')^2 + lambda*(norm2(U)^2 + norm2(V)^2) wrt U, V"],
+  ["PCA reconstruction", "X : matrix(n, N); W : matrix(n, k)\ngrad norm2(X - W*W'*X)^2 wrt W"],
+  ["Poisson regression", "X : matrix(N, d); w : vector(d); y : vector(N)\ngrad sum(exp(X*w) - y.*(X*w)) wrt w"],
+  ["Gaussian NLL, batch", "Y : matrix(n, N); mu : vector(n); S : spd(n)\nE = Y - mu*ones(N)'\ngrad N/2*logdet(S) + 1/2*tr(inv(S)*E*E') wrt mu, S"],
+  ["Gaussian KL", "m0 : vector(n); m1 : vector(n); S0 : spd(n); S1 : spd(n)\ngrad 1/2*(tr(inv(S0)*S1) + (m0-m1)'*inv(S0)*(m0-m1) - n + logdet(S0) - logdet(S1)) wrt S0, S1, m1"],
+  ["factor analysis", "W : matrix(n, k); psi : vector(n); S : spd(n)\nC = W*W' + diag(exp(psi))\ngrad logdet(C) + tr(inv(C)*S) wrt W, psi"],
+  ["graphical lasso", "X : spd(n); S : symmetric(n); lambda : scalar\ngrad -logdet(X) + tr(S*X) + lambda*sum(abs(X)) wrt X"],
+  ["noise variance", "X : matrix(N, d); w : vector(d); y : vector(N); s2 : scalar\ngrad N/2*log(s2) + norm2(y - X*w)^2/(2*s2) wrt s2"],
+];
+
+describe("machine-learning gradients", () => {
+  for (const [name, text] of ML) {
+    it(name, () => {
+      expectNumericallyRight(text);
+    });
+  }
+
+  it("least squares reads 2Xᵀ(Xw − y)", () => {
+    const [a] = expectNumericallyRight("X : matrix(N, d); w : vector(d); y : vector(N)\ngrad norm2(X*w - y)^2 wrt w");
+    expect(plainGradients(a!)).toEqual(["2*X'*(X*w - y)"]);
+  });
+
+  it("matrix factorisation reads 2λU + 2(UVᵀ − X)V", () => {
+    const [a] = expectNumericallyRight("X : matrix(n, m); U : matrix(n, k); V : matrix(m, k); lambda : scalar\ngrad norm2(X - U*V')^2 + lambda*norm2(U)^2 wrt U");
+    expect(plainGradients(a!)).toEqual(["2*lambda*U + 2*(U*V' - X)*V"]);
+  });
+});
+
+describe("seed 000: GP marginal likelihood wrt the input locations", () => {
+  const root = fileURLToPath(new URL("../../examples/", import.meta.url));
+  for (const file of ["gp-inputs-1d.matdiff", "gp-inputs-3d.matdiff"]) {
+    it(`${file}: wrt X and wrt l, s2, sn agree with finite differences`, () => {
+      const answers = expectNumericallyRight(readFileSync(`${root}${file}`, "utf8"));
+      expect(answers.map((a) => a.results.map((r) => r.wrt.name))).toEqual([["X"], ["l", "s2", "sn"]]);
+      // the answer is written with the user's K and D2, and includes the log-determinant term
+      const plain = plainGradients(answers[0]!)[0]!;
+      expect(plain).toContain("inv(K)");
+      expect(plain).toContain("D2");
+    });
+  }
+});
