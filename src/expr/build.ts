@@ -186,8 +186,20 @@ function collectFactor(p: ProductParts, f: Expr): void {
     for (const g of f.args) collectFactor(p, g);
     return;
   }
-  if (isScalar(f)) p.scalars.push(f);
-  else p.chain.push(f);
+  if (isScalar(f)) {
+    p.scalars.push(f);
+    return;
+  }
+  const last = p.chain[p.chain.length - 1];
+  if (last && last.shape[1] !== f.shape[0]) {
+    // (xᵀAx)·B: the chain so far is a 1×1 value that scales what follows
+    if (p.chain[0]!.shape[0] !== 1 || last.shape[1] !== 1) {
+      throw new InternalError(`internal: product of ${formatShape(chainShape(p.chain))} and ${formatShape(f.shape)}`);
+    }
+    p.scalars.push(mul(p.chain));
+    p.chain = [];
+  }
+  p.chain.push(f);
 }
 
 /** Combine equal scalar bases: s·s -> s², s·s⁻¹ -> 1. */

@@ -5,8 +5,10 @@
 // dimension is known (the size of `I` may be fixed by a later operand).
 
 import {
+  add,
   addB,
   applyFn,
+  broadcast,
   dimValue,
   div,
   epow,
@@ -222,7 +224,7 @@ export class Resolver {
   private infer(e: SExpr): Inferred {
     switch (e.type) {
       case "num":
-        return { shape: this.scalarShape(), build: () => numeric(e.value) };
+        return this.inferNumber(e);
       case "name":
         return this.inferName(e.name, e.span);
       case "hole":
@@ -242,8 +244,65 @@ export class Resolver {
         return { shape: r, build: () => inv(a.build()) };
       }
       case "binary":
+        if (e.op === "+" || e.op === "-") return this.inferSum(e);
+        if (e.op === "*") return this.inferProduct(e);
         return this.inferBinary(e);
     }
+  }
+
+  private inferNumber(e: Extract<SExpr, { type: "num" }>): Inferred {
+    const v = Q.toNumber(e.value);
+    if (!Number.isFinite(v)) this.error("limit", `the number ${e.text} is too large`, e.span);
+    if (v === 0 && /[1-9]/.test(e.text.split(/[eE]/)[0]!)) this.error("limit", `the number ${e.text} is too small (it would be 0)`, e.span);
+    return { shape: this.scalarShape(), build: () => numeric(e.value) };
+  }
+
+  /** The operands of a left-associative chain of the given operators, leftmost first (no recursion). */
+  private chain(e: SExpr, ops: readonly string[]): Array<{ node: SExpr; via?: Extract<SExpr, { type: "binary" }> }> {
+    const spine: Array<Extract<SExpr, { type: "binary" }>> = [];
+    let cur = e;
+    while (cur.type === "binary" && ops.includes(cur.op)) {
+      spine.push(cur);
+      cur = cur.left;
+    }
+    return [{ node: cur }, ...spine.reverse().map((b) => ({ node: b.right, via: b }))];
+  }
+
+  /** a ± b ± c ...: one flat sum, so thousands of terms neither recurse deeply nor rebuild n times. */
+  private inferSum(e: Extract<SExpr, { type: "binary" }>): Inferred {
+    const parts = this.chain(e, ["+", "-"]);
+    let shape: Sh<DimVar> | undefined;
+    const terms: Array<{ negative: boolean; t: Inferred }> = [];
+    for (const { node, via } of parts) {
+      const t = this.infer(node);
+      shape = shape && via ? this.check(elementwiseShape(this.u, via.op, shape, t.shape), { ...via, left: parts[0]!.node }, [parts[0]!.node, node]) : t.shape;
+      terms.push({ negative: via?.op === "-", t });
+    }
+    return {
+      shape: shape!,
+      build: () => {
+        const built = terms.map(({ negative, t }) => (negative ? neg(t.build()) : t.build()));
+        const target = built.find((b) => b.shape[0] !== 1 || b.shape[1] !== 1)?.shape ?? built[0]!.shape;
+        return add(built.map((b) => broadcast(b, target)));
+      },
+    };
+  }
+
+  /** a * b * c ...: one flat product. */
+  private inferProduct(e: Extract<SExpr, { type: "binary" }>): Inferred {
+    const parts = this.chain(e, ["*"]);
+    let shape: Sh<DimVar> | undefined;
+    const factors: Inferred[] = [];
+    let left: SExpr = parts[0]!.node;
+    for (const { node, via } of parts) {
+      const f = this.infer(node);
+      if (shape && via) {
+        shape = this.check(productShape(this.u, shape, f.shape), { ...via, left }, [left, node]);
+        left = { ...via, left };
+      } else shape = f.shape;
+      factors.push(f);
+    }
+    return { shape: shape!, build: () => mul(factors.map((f) => f.build())) };
   }
 
   private scalarShape(): Sh<DimVar> {

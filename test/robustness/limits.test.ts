@@ -1,0 +1,65 @@
+// Limits: pathological input answers or returns a `limit` error; it never overflows the stack,
+// hangs, or returns a silently wrong number.
+import { describe, expect, it } from "vitest";
+import { answerAll, problemFromText } from "../../src/engine.js";
+import { printExpr } from "../../src/print/index.js";
+
+function outcome(text: string): { kind: string; message: string; plain?: string } {
+  const p = problemFromText(text);
+  if (!p.ok) return { kind: p.error.kind, message: p.error.message };
+  const a = answerAll(p.value)[0]!;
+  if (!a.ok) return { kind: a.error.kind, message: a.error.message };
+  return { kind: "ok", message: "", plain: printExpr(a.value.results[0]!.gradient, "plain") };
+}
+
+const terms = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(" + ");
+
+describe("limits", () => {
+  it("10,000 nested parentheses: a limit error at the place it starts", () => {
+    const o = outcome(`x : scalar\ngrad ${"(".repeat(10_000)}x${")".repeat(10_000)} wrt x`);
+    expect(o.kind).toBe("limit");
+  });
+
+  it("10,000 unary minuses: a limit error", () => {
+    expect(outcome(`x : scalar\ngrad ${"-".repeat(10_000)}x wrt x`).kind).toBe("limit");
+  });
+
+  it("a sum of 3,000 terms answers (and collects them)", () => {
+    expect(outcome(`x : vector(n)\ngrad ${terms(3000, () => "x'*x")} wrt x`)).toMatchObject({ kind: "ok", plain: "6000*x" });
+  });
+
+  it("a product of 3,000 factors answers", () => {
+    expect(outcome(`x : scalar\ngrad ${Array(3000).fill("x").join("*")} wrt x`)).toMatchObject({ kind: "ok", plain: "3000*x^2999" });
+  });
+
+  it("X^1000000 is refused quickly with a limit error; a scalar power answers", () => {
+    expect(outcome("X : matrix(n, n)\ngrad tr(X^1000000) wrt X").kind).toBe("limit");
+    expect(outcome("x : scalar\ngrad x^1000000 wrt x")).toMatchObject({ kind: "ok", plain: "1000000*x^999999" });
+  });
+
+  it("det nested 30 deep answers without blowing up", () => {
+    const o = outcome(`X : matrix(n, n); A : matrix(n, n)\ngrad ${"det(A*".repeat(30)}X${")".repeat(30)} wrt X`);
+    expect(o.kind).toBe("ok");
+    expect(o.plain!.length).toBeLessThan(100_000);
+  });
+
+  it("numbers beyond double range are refused, not rounded to Infinity or 0", () => {
+    expect(outcome("x : scalar\ngrad 1e400*x wrt x")).toMatchObject({ kind: "limit", message: "the number 1e400 is too large" });
+    expect(outcome("x : scalar\ngrad 1e-400*x wrt x").kind).toBe("limit");
+    expect(outcome("x : scalar\ngrad 123456789012345678901234567890*x wrt x").kind).toBe("ok");
+  });
+
+  it("dimension literals of 0 or less are refused", () => {
+    expect(outcome("x : vector(0)\ngrad x'*x wrt x").message).toMatch(/positive integer/);
+    expect(outcome("x : vector(-3)\ngrad x'*x wrt x").kind).toBe("syntax");
+  });
+
+  it("a chain of 2,000 definitions answers", () => {
+    const defs = Array.from({ length: 2000 }, (_, i) => `d${i + 1} = d${i}*x + 1`).join("\n");
+    expect(outcome(`x : scalar\nd0 = x\n${defs}\ngrad d2000 wrt x`).kind).toBe("ok");
+  });
+
+  it("input beyond the size limit is refused", () => {
+    expect(outcome(`x : scalar\ngrad ${"x+".repeat(150_000)}x wrt x`).kind).toBe("limit");
+  });
+});
