@@ -428,6 +428,11 @@ export function inv(e: Expr): Expr {
       if (!Q.isOne(c)) return scale(Q.inv(c), inv(rest));
       break;
     }
+    case "add": {
+      const [c, rest] = sumContent(e);
+      if (!Q.isOne(c)) return scale(Q.inv(c), inv(rest));
+      break;
+    }
     default:
       break;
   }
@@ -455,6 +460,11 @@ export function pow(base: Expr, exponent: Expr): Expr {
       return pow(base.args[0]!, num(Q.mul(base.args[1].value, k)));
     }
     if (base.kind === "transpose") return transpose(pow(base.args[0]!, exponent));
+    // (2 + 2t²)^k = 2^k (1 + t²)^k: a sum's numeric content comes out, as it does in products
+    if (base.kind === "add" && isScalar(base) && Q.isInteger(k)) {
+      const [c, rest] = sumContent(base);
+      if (!Q.isOne(c)) return mul([pow(num(c), exponent), pow(rest, exponent)]);
+    }
     // (c·x·y)^k = c^k x^k y^k for scalars and integer k, so 2s/(2l²) meets s/l²
     if (base.kind === "mul" && base.args.every(isScalar) && Q.isInteger(k)) return mul(base.args.map((f) => pow(f, exponent)));
   }
@@ -538,7 +548,7 @@ export function hdiv(a: Expr, b: Expr): Expr {
   if (isZero(a)) return zeros(shape);
   const [c, rest] = splitCoeff(a);
   if (!Q.isOne(c)) return scale(c, hdiv(rest, b));
-  const [cb, restb] = splitCoeff(b);
+  const [cb, restb] = b.kind === "add" ? sumContent(b) : splitCoeff(b);
   if (!Q.isOne(cb)) return scale(Q.inv(cb), hdiv(a, restb));
   // (A ⊘ B) ⊘ C = A ⊘ (B ⊙ C)
   if (a.kind === "hdiv") return hdiv(a.args[0]!, hadamard([a.args[1]!, b]));

@@ -28,7 +28,8 @@ const rules: moo.Rules = {
   ws: /[ \t\r\f\v\u00a0]+/u,
   comment: /#[^\n]*/u,
   nl: { match: /\n/u, lineBreaks: true },
-  number: /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/u,
+  // `2./x` is 2 ./ x (as in MATLAB): a dot followed by * / ^ belongs to the operator
+  number: /(?:\d+(?:\.(?![*/^])\d*)?|\.\d+)(?:[eE][+-]?\d+)?/u,
   hole: /\?[A-Za-z_][A-Za-z0-9_]*/u,
   name: { match: NAME, type: moo.keywords(keywordMap) },
   op: [".*", "./", ".^", "⁻¹", "ᵀ", "'", "⊙", "⊗", "+", "-", "*", "/", "^", ":", "=", "(", ")", ",", ";", "|"],

@@ -89,3 +89,14 @@ describe("syntax errors say where and what was expected", () => {
     if (!r.ok) expect(r.error.kind).toBe("limit");
   });
 });
+
+describe("numbers next to elementwise operators", () => {
+  it("reads 2./x, 2.*x and 2.^x as elementwise operators, 2.5 as a number", () => {
+    for (const [text, op] of [["2./x", "./"], ["2.*x", ".*"], ["2.^x", ".^"]] as const) {
+      const r = parseExpression(text);
+      expect(r.ok && r.value.type === "binary" && r.value.op).toBe(op);
+    }
+    const n = parseExpression("2.5");
+    expect(n.ok && n.value.type === "num" && n.value.text).toBe("2.5");
+  });
+});
