@@ -10,6 +10,9 @@ import { gradient, type GradientResult } from "./calculus/gradient.js";
 import { checkGradients, type CheckOptions, type CheckResult } from "./evaluate/check.js";
 import { parseExpression, parseProgram } from "./parse/parser.js";
 import { resolveProblem, type Problem, type QueryInfo, type SourcedStatement } from "./parse/resolve.js";
+import { RESERVED_NAMES } from "./parse/functions.js";
+import { factorCommon } from "./simplify/factor.js";
+import { nameCommonSubexpressions } from "./simplify/cse.js";
 import type { Ident, QueryKind, Span, Statement } from "./parse/surface.js";
 
 export interface QueryOptions {
@@ -118,6 +121,18 @@ export function problemFromParts(parts: ProblemParts): Result<Problem> {
 
 // ---------------------------------------------------------------- answering
 
+/** Every name a problem uses, so engine definitions never shadow one. */
+function namesInUse(problem: Problem): Set<string> {
+  return new Set([...problem.vars.keys(), ...problem.defsByName.keys(), ...problem.dims, ...RESERVED_NAMES]);
+}
+
+/** Substitute engine definitions back (last first: a later body may use an earlier name). */
+export function expandDefinitions(e: Expr, definitions: ReadonlyArray<[string, Expr]>): Expr {
+  let out = e;
+  for (let i = definitions.length - 1; i >= 0; i--) out = substitute(out, new Map([definitions[i]!]));
+  return out;
+}
+
 function inlineDefinitions(problem: Problem, e: Expr): Expr {
   const bodies = new Map<string, Expr>();
   for (const d of problem.defs) bodies.set(d.name, substitute(d.body, bodies));
@@ -134,15 +149,22 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
       };
       return errResult(diagnostic);
     }
-    const results = query.wrt.map((v) => {
-      const r = gradient(problem, query.expr, v);
-      return opts.inline ? { ...r, gradient: inlineDefinitions(problem, r.gradient) } : r;
-    });
+    const raw = query.wrt.map((v) => gradient(problem, query.expr, v));
+    // presentation: factor what sums share, then (unless inlining) name repeated subexpressions
+    let presented = raw.map((r) => factorCommon(opts.inline ? inlineDefinitions(problem, r.gradient) : r.gradient));
+    let definitions: Array<[string, Expr]> = [];
+    if (!opts.inline) {
+      const named = nameCommonSubexpressions(presented, namesInUse(problem));
+      presented = named.exprs;
+      definitions = named.definitions;
+    }
+    const results = raw.map((r, i) => ({ ...r, gradient: presented[i]! }));
     const ms = performance.now() - t0;
-    const answer: QueryAnswer = { query, results, definitions: [], ms };
+    const answer: QueryAnswer = { query, results, definitions, ms };
     if (opts.check) {
-      const checkOpts = typeof opts.check === "object" ? opts.check : {};
-      answer.check = checkGradients(problem, query.expr, results, checkOpts);
+      // the check evaluates exactly what is printed, with the engine's names expanded
+      const expanded = results.map((r) => ({ ...r, gradient: expandDefinitions(r.gradient, definitions) }));
+      answer.check = checkGradients(problem, query.expr, expanded, typeof opts.check === "object" ? opts.check : {});
     }
     return okResult(answer);
   });

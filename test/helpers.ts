@@ -2,7 +2,7 @@
 // against finite differences (the numeric oracle is always on).
 
 import { expect } from "vitest";
-import { answerAll, problemFromText, type QueryAnswer } from "../src/engine.js";
+import { answerAll, expandDefinitions, problemFromText, type QueryAnswer } from "../src/engine.js";
 import { checkGradients } from "../src/evaluate/check.js";
 import { printExpr } from "../src/print/index.js";
 import { renderDiagnostic } from "../src/diagnostics/render.js";
@@ -39,7 +39,8 @@ export function expectNumericallyRight(text: string, points = 3, seed = 7): Quer
     return a.value;
   });
   for (const a of out) {
-    const c = checkGradients(p, a.query.expr, a.results, { points, seed });
+    const expanded = a.results.map((r) => ({ ...r, gradient: expandDefinitions(r.gradient, a.definitions) }));
+    const c = checkGradients(p, a.query.expr, expanded, { points, seed });
     expect(c.inconclusive, `no valid point for ${a.query.text}`).toBe(false);
     expect(c.maxRelError, `${a.query.text}: ${a.results.map((r) => printExpr(r.gradient, "plain")).join(" | ")}`).toBeLessThan(1e-6);
   }

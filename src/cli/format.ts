@@ -1,6 +1,7 @@
 // Rendering answers: terminal text in each form, and the JSON objects of `batch` and --format json.
 
 import type { QueryAnswer } from "../engine.js";
+import type { Expr } from "../expr/expr.js";
 import type { CheckResult } from "../evaluate/check.js";
 import { printExpr, type FormName } from "../print/index.js";
 import { latexName } from "../print/names.js";
@@ -66,8 +67,22 @@ export function answerToText(a: QueryAnswer, form: FormName): string {
     const body = printExpr(r.gradient, form);
     return form === "plain" && a.results.length === 1 ? body : `${label(r.wrt.name, form)}${body}`;
   });
+  for (const [name, body] of a.definitions) lines.push(definitionLine(name, body, form));
   if (a.check) lines.push(checkToText(a.check));
   return lines.join("\n");
+}
+
+/** An engine-named subexpression: `where C = ...` (plain: a definition statement). */
+function definitionLine(name: string, body: Expr, form: FormName): string {
+  const text = printExpr(body, form);
+  switch (form) {
+    case "unicode":
+      return `  where ${name} = ${text}`;
+    case "latex":
+      return `\text{where } ${latexName(name)} = ${text}`;
+    case "plain":
+      return `${name} = ${text}`;
+  }
 }
 
 export function checkToText(c: CheckResult): string {

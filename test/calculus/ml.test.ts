@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { expectNumericallyRight, plainGradients } from "../helpers.js";
+import { expectNumericallyRight, plainGradients, problem } from "../helpers.js";
+import { printExpr } from "../../src/print/index.js";
 
 const ML: Array<[name: string, problem: string]> = [
   ["least squares", "X : matrix(N, d); w : vector(d); y : vector(N)\ngrad norm2(X*w - y)^2 wrt w, X"],
@@ -48,10 +49,22 @@ describe("seed 000: GP marginal likelihood wrt the input locations", () => {
     it(`${file}: wrt X and wrt l, s2, sn agree with finite differences`, () => {
       const answers = expectNumericallyRight(readFileSync(`${root}${file}`, "utf8"));
       expect(answers.map((a) => a.results.map((r) => r.wrt.name))).toEqual([["X"], ["l", "s2", "sn"]]);
-      // the answer is written with the user's K and D2, and includes the log-determinant term
-      const plain = plainGradients(answers[0]!)[0]!;
-      expect(plain).toContain("inv(K)");
-      expect(plain).toContain("D2");
+      // the textbook form −s2/l²(diag(C·1) − C)X, with C named and written with the user's K and D2
+      expect(plainGradients(answers[0]!)).toEqual(["-s2/l^2*(diag(C*ones(N)) - C)*X"]);
+      const [[name, body]] = answers[0]!.definitions;
+      expect(name).toBe("C");
+      expect(printExpr(body!, "plain")).toBe("exp(-1/(2*l^2)*D2).*(inv(K)*y*y'*inv(K) - inv(K))");
     });
   }
+
+  it("is no bigger than 1.5× the hand-derived reference, definitions counted on both sides", () => {
+    const text = readFileSync(`${root}gp-inputs-3d.matdiff`, "utf8");
+    const [a] = expectNumericallyRight(text);
+    const ours = a!.results[0]!.gradient.size + a!.definitions.reduce((n, [, body]) => n + body.size, 0);
+    // the reference (corpus seed_gp_lml_inputs_3d): −s2/l²(diag(C1) − C)X, C = (aaᵀ − K⁻¹) ⊙ exp(−D2/(2l²)), a = K⁻¹y
+    const setup = text.split("\n").filter((l) => !l.startsWith("grad")).join("\n");
+    const ref = problem(`${setup}\na = inv(K)*y\nC = (a*a' - inv(K)) .* exp(-D2/(2*l^2))\nG = -s2/l^2*(diag(C*ones(N)) - C)*X`);
+    const refSize = ["a", "C", "G"].reduce((n, name) => n + ref.defsByName.get(name)!.body.size, 0);
+    expect(ours / refSize).toBeLessThanOrEqual(1.5);
+  });
 });

@@ -47,7 +47,7 @@ const FAMILIES: Record<string, Row[]> = {
     ["logsumexp(W*x)", "W : matrix(k,d); x : vector(d)", "W", "softmax(W*x)*x'"],
     ["logsumexp(X)", "X : matrix(n,m)", "X", "1/sum(exp(X))*exp(X)"],
     ["-y'*log(softmax(z))", "y : vector(n); z : vector(n)", "z", "(softmax(z)'*(y./softmax(z)))*softmax(z) - y"],
-    ["sum(softmax(W*x).*y)", "W : matrix(k,d); x : vector(d); y : vector(k)", "W", "(y.*softmax(W*x))*x' - (y'*softmax(W*x))*softmax(W*x)*x'"],
+    ["sum(softmax(W*x).*y)", "W : matrix(k,d); x : vector(d); y : vector(k)", "W", "(y.*softmax(W*x) - (y'*softmax(W*x))*softmax(W*x))*x'"],
   ],
   powers: [
     ["tr(X^-2)", "X : matrix(n,n)", "X", "-inv(X)'*(inv(X)^2)' - (inv(X)^2)'*inv(X)'"],

@@ -117,6 +117,37 @@ describe("matdiff run", () => {
   });
 });
 
+describe("engine definitions", () => {
+  it("names a repeated subexpression and shows it as 'where C = ...'", async () => {
+    const r = await cli(["run", example("gp-inputs-3d.matdiff")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("∂f/∂X = −s2/l² (diag(C ones(N)) − C)X\n  where C = exp(−1/(2l²) D2) ⊙ (K⁻¹yyᵀK⁻¹ − K⁻¹)");
+  });
+
+  it("lists them under 'definitions' in batch, in order, as [name, plain]", async () => {
+    const line = JSON.stringify({
+      id: "gp",
+      decls: { X: "matrix(N,d)", y: "vector(N)", l: "scalar", s2: "scalar", sn: "scalar" },
+      defs: ["D2 = diag(X*X')*ones(N)' + ones(N)*diag(X*X')' - 2*X*X'", "K = s2*exp(-D2/(2*l^2)) + sn*I"],
+      expr: "-1/2*y'*inv(K)*y - 1/2*logdet(K)",
+      wrt: "X",
+    });
+    const out = JSON.parse((await cli(["batch"], line)).stdout);
+    expect(out.results[0].plain).toBe("-s2/l^2*(diag(C*ones(N)) - C)*X");
+    expect(out.definitions).toEqual([["C", "exp(-1/(2*l^2)*D2).*(inv(K)*y*y'*inv(K) - inv(K))"]]);
+  });
+
+  it("--inline writes no engine names", async () => {
+    const r = await cli(["run", example("gp-inputs-1d.matdiff"), "--inline", "--format", "plain"]);
+    const answerLines = r.stdout.split("\n").filter((l) => !l.startsWith("#") && l !== "");
+    expect(answerLines.length).toBeGreaterThan(0);
+    for (const l of answerLines) {
+      expect(l).not.toMatch(/^C = /);
+      expect(l).not.toMatch(/\bK\b/);
+    }
+  });
+});
+
 describe("matdiff batch", () => {
   it("answers each line in order with its id; a bad line gets an error line and the batch goes on", async () => {
     const input = readFileSync(example("queries.jsonl"), "utf8") + "not json\n[1,2]\n{\"id\":7}\n";

@@ -1,0 +1,87 @@
+// Naming common subexpressions, as a careful derivation does ("with C = (aaᵀ − K⁻¹) ⊙ E"):
+// a subexpression that occurs at least twice in the answers of one query and is big enough to be
+// worth a name becomes an engine definition. Largest first, deterministic names; the answer and
+// the definitions are exact rewrites of each other (substituting the bodies back gives the
+// original).
+
+import { isSymmetric } from "../expr/build.js";
+import { sym, type Expr } from "../expr/expr.js";
+import { compareExpr } from "../expr/order.js";
+import { mapBottomUp } from "../expr/transform.js";
+
+/** Only subexpressions at least this big (in nodes) are worth a name. */
+export const MIN_NAMED_SIZE = 8;
+
+const MATRIX_NAMES = ["C", "M", "P", "R", "T", "U", "V", "G", "H", "L", "N", "Q"];
+const VECTOR_NAMES = ["a", "b", "c", "u", "v", "r", "q", "g", "h", "e", "z"];
+const SCALAR_NAMES = ["c", "k", "r", "q", "g", "h", "e", "z"];
+
+export interface Named {
+  exprs: Expr[];
+  /** In dependency order: a later body may use an earlier name. */
+  definitions: Array<[string, Expr]>;
+}
+
+function countOccurrences(roots: readonly Expr[]): Map<Expr, number> {
+  const counts = new Map<Expr, number>();
+  const walk = (e: Expr): void => {
+    counts.set(e, (counts.get(e) ?? 0) + 1);
+    // children of a node seen before were counted then; count them again (each occurrence)
+    for (const a of e.args) walk(a);
+  };
+  roots.forEach(walk);
+  return counts;
+}
+
+function freshName(e: Expr, taken: Set<string>): string | undefined {
+  const pool = e.shape[0] === 1 && e.shape[1] === 1 ? SCALAR_NAMES : e.shape[1] === 1 ? VECTOR_NAMES : MATRIX_NAMES;
+  for (const base of pool) {
+    if (!taken.has(base)) return base;
+  }
+  for (let i = 1; i < 1000; i++) {
+    const n = `${pool[0]}${i}`;
+    if (!taken.has(n)) return n;
+  }
+  return undefined;
+}
+
+export function nameCommonSubexpressions(exprs: readonly Expr[], taken: ReadonlySet<string>): Named {
+  const names = new Set(taken);
+  let current = [...exprs];
+  const definitions: Array<[string, Expr]> = [];
+  for (let round = 0; round < 20; round++) {
+    const roots = [...current, ...definitions.map(([, body]) => body)];
+    const counts = countOccurrences(roots);
+    const candidates = [...counts.entries()]
+      .filter(([e, n]) => n >= 2 && e.size >= MIN_NAMED_SIZE && !(e.kind === "sym"))
+      .map(([e]) => e)
+      .sort((a, b) => b.size - a.size || compareExpr(a, b));
+    const pick = candidates[0];
+    if (!pick) break;
+    const name = freshName(pick, names);
+    if (!name) break;
+    names.add(name);
+    const symbol = sym(name, pick.shape, "def", isSymmetric(pick));
+    const replace = (e: Expr) => mapBottomUp(e, (x) => (x === pick ? symbol : x));
+    current = current.map(replace);
+    for (const d of definitions) d[1] = replace(d[1]);
+    definitions.push([name, pick]);
+  }
+  // a body may mention a name defined after it (found in a later round): order by dependency
+  return { exprs: current, definitions: orderByDependency(definitions) };
+}
+
+function mentionsName(e: Expr, name: string): boolean {
+  if (e.kind === "sym") return e.name === name;
+  return e.args.some((a) => mentionsName(a, name));
+}
+
+function orderByDependency(defs: Array<[string, Expr]>): Array<[string, Expr]> {
+  const out: Array<[string, Expr]> = [];
+  const pending = [...defs];
+  while (pending.length > 0) {
+    const i = pending.findIndex(([, body]) => pending.every(([other]) => !mentionsName(body, other)));
+    out.push(...pending.splice(i < 0 ? 0 : i, 1));
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+// Presentation: factor what the terms of a sum share, when that makes the answer smaller.
+//   s·A + s·B      = s(A + B)        common scalar factors
+//   A·X + B·X      = (A + B)X        common right factor
+//   X·A + X·B      = X(A + B)        common left factor
+// Each is an exact identity; the canonical constructors never undo it (they distribute numeric
+// coefficients only). Applied bottom-up, each rewrite kept only if it lowers the node count.
+
+import { add, eye, mul, splitCoeff } from "../expr/build.js";
+import { isScalar, num, type Expr } from "../expr/expr.js";
+import { mapBottomUp } from "../expr/transform.js";
+
+interface Term {
+  coeff: Expr[];
+  scalars: Expr[];
+  chain: Expr[];
+}
+
+function decompose(t: Expr): Term {
+  const [c, rest] = splitCoeff(t);
+  const coeff = c.num === 1 && c.den === 1 ? [] : [num(c)];
+  const factors = rest.kind === "mul" ? rest.args : [rest];
+  // a 1×1 value with no matrix chain is a scalar factor; a 1×1 chain (xᵀAy) stays a chain
+  const chainOnly = factors.some((f) => !isScalar(f));
+  return {
+    coeff,
+    scalars: chainOnly ? factors.filter(isScalar) : [...factors],
+    chain: chainOnly ? factors.filter((f) => !isScalar(f)) : [],
+  };
+}
+
+function rebuildTerm(t: Term, rows: Expr["shape"][0]): Expr {
+  const parts = [...t.coeff, ...t.scalars, ...t.chain];
+  if (t.chain.length === 0 && rows !== 1) parts.push(eye(rows));
+  return parts.length === 0 ? num({ num: 1, den: 1 }) : mul(parts);
+}
+
+/** s·A + s·B = s(A + B) for scalar factors s common to every term. */
+function commonScalars(terms: Term[], e: Expr): Expr | undefined {
+  let common = terms[0]!.scalars;
+  for (const t of terms.slice(1)) common = common.filter((s) => t.scalars.includes(s));
+  if (common.length === 0) return undefined;
+  const rest = terms.map((t) => {
+    const scalars = [...t.scalars];
+    for (const c of common) scalars.splice(scalars.indexOf(c), 1);
+    const parts = [...t.coeff, ...scalars, ...t.chain];
+    return parts.length === 0 ? num({ num: 1, den: 1 }) : mul(parts);
+  });
+  const inner = add(rest);
+  if (inner.shape[0] !== e.shape[0] || inner.shape[1] !== e.shape[1]) return undefined;
+  return mul([...common, inner]);
+}
+
+/** Group terms by their last (or first) matrix factor: A·X + B·X = (A + B)X. */
+function commonSide(terms: Term[], side: "left" | "right"): Expr | undefined {
+  const groups = new Map<Expr, number[]>();
+  terms.forEach((t, i) => {
+    if (t.chain.length === 0) return;
+    const f = side === "right" ? t.chain[t.chain.length - 1]! : t.chain[0]!;
+    const g = groups.get(f);
+    if (g) g.push(i);
+    else groups.set(f, [i]);
+  });
+  let best: { f: Expr; members: number[] } | undefined;
+  for (const [f, members] of groups) {
+    if (members.length >= 2 && (!best || members.length > best.members.length)) best = { f, members };
+  }
+  if (!best) return undefined;
+  const { f, members } = best;
+  const inner = members.map((i) => {
+    const t = terms[i]!;
+    const chain = side === "right" ? t.chain.slice(0, -1) : t.chain.slice(1);
+    return rebuildTerm({ ...t, chain }, side === "right" ? f.shape[0] : f.shape[1]);
+  });
+  const grouped = side === "right" ? mul([add(inner), f]) : mul([f, add(inner)]);
+  const others = terms.map((t, i) => (members.includes(i) ? undefined : t)).filter((t): t is Term => t !== undefined);
+  return add([grouped, ...others.map((t) => mul([...t.coeff, ...t.scalars, ...t.chain]))]);
+}
+
+function factorSum(e: Expr): Expr {
+  if (e.kind !== "add") return e;
+  const terms = e.args.map(decompose);
+  let best: Expr = e;
+  for (const candidate of [commonScalars(terms, e), commonSide(terms, "right"), commonSide(terms, "left")]) {
+    if (candidate && candidate.size < best.size) best = candidate;
+  }
+  // a factored sum may expose more sharing inside ((A·X + C·X)B = (A + C)XB); each accepted
+  // rewrite shrinks the tree, so this terminates
+  return best === e ? e : factorCommon(best);
+}
+
+export function factorCommon(e: Expr): Expr {
+  return mapBottomUp(e, factorSum);
+}
