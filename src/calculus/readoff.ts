@@ -10,10 +10,12 @@ import {
   frobenius,
   hadamard,
   hdiv,
+  kron,
   mul,
   ones,
   transpose,
 } from "../expr/build.js";
+import type { Dim } from "../expr/shape.js";
 import { hasDVar, isScalar, type Expr } from "../expr/expr.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import { printExpr } from "../print/index.js";
@@ -110,6 +112,30 @@ export const FROBENIUS_MOVES: readonly FrobeniusMove[] = [
     cite: "only the diagonal of Y meets diag(g)",
     sample: { g: "vector(3)", Y: "matrix(3,3)" },
   },
+  {
+    id: "frob-vec",
+    lhs: "?g : vec(?Y)",
+    rhs: "kron(ones(2)', eye(3))*((?g*ones(2)') .* kron(eye(2), ones(3))) : ?Y",
+    statement: "g : vec(Y) = unvec(g) : Y, unvec(g) = (𝟏ₘᵀ ⊗ Iₙ)((g𝟏ₘᵀ) ⊙ (Iₘ ⊗ 𝟏ₙ))",
+    cite: "vec stacks columns (Magnus & Neudecker, ch. 2)",
+    sample: { g: "vector(6)", Y: "matrix(3,2)" },
+  },
+  {
+    id: "frob-kron-right",
+    lhs: "?G : kron(?A, ?Y)",
+    rhs: "kron(ones(2)', eye(3))*(?G .* kron(?A, ones(3,4)))*kron(ones(5), eye(4)) : ?Y",
+    statement: "G : (A ⊗ Y) = Σᵢⱼ Aᵢⱼ Gᵢⱼ : Y = (𝟏ₚᵀ ⊗ I)(G ⊙ (A ⊗ 𝟏𝟏ᵀ))(𝟏_q ⊗ I) : Y",
+    cite: "blocks of a Kronecker product (Matrix Cookbook (2012) sec. 10.2)",
+    sample: { G: "matrix(6,20)", A: "matrix(2,5)", Y: "matrix(3,4)" },
+  },
+  {
+    id: "frob-kron-left",
+    lhs: "?G : kron(?Y, ?B)",
+    rhs: "kron(eye(2), ones(3)')*(?G .* kron(ones(2,5), ?B))*kron(eye(5), ones(4)) : ?Y",
+    statement: "G : (Y ⊗ B) = [Gᵢⱼ : B]ᵢⱼ : Y = (I ⊗ 𝟏ᵀ)(G ⊙ (𝟏𝟏ᵀ ⊗ B))(I ⊗ 𝟏) : Y",
+    cite: "blocks of a Kronecker product (Matrix Cookbook (2012) sec. 10.2)",
+    sample: { G: "matrix(6,20)", Y: "matrix(2,5)", B: "matrix(3,4)" },
+  },
 ];
 
 /** Gradient contributions per name (the variable, and the user's definitions as intermediates). */
@@ -148,6 +174,11 @@ export function readoff(G: Expr, t: Expr, out: Contributions): void {
     case "hdiv":
       if (hasDVar(t.args[1]!)) decline(t);
       return readoff(hdiv(G, t.args[1]!), t.args[0]!, out); // frob-hdiv
+    case "kron": {
+      const [a, b] = t.args as [Expr, Expr];
+      if (hasDVar(a) && hasDVar(b)) decline(t);
+      return hasDVar(b) ? readoff(kronRightGradient(G, a, b), b, out) : readoff(kronLeftGradient(G, a, b), a, out);
+    }
     case "apply":
       return readoffApply(G, t, out);
     default:
@@ -166,6 +197,8 @@ function readoffApply(G: Expr, t: Extract<Expr, { kind: "apply" }>, out: Contrib
       return readoff(applyFn("diagv", [G]), y, out); // frob-diag
     case "diagv":
       return readoff(applyFn("diagm", [G]), y, out); // frob-diag-of-matrix
+    case "vec":
+      return readoff(unvec(G, y.shape[0], y.shape[1]), y, out); // frob-vec
     default:
       return decline(t);
   }
@@ -189,6 +222,30 @@ function readoffProduct(G: Expr, t: Expr, out: Contributions): void {
   // frob-left and frob-right at once: G : L Y R = Lᵀ G Rᵀ : Y
   const moved = mul([...scalars, transpose(mul(left.length ? left : [])), G, transpose(mul(right.length ? right : []))]);
   return readoff(moved, y, out);
+}
+
+const col = (n: Dim): Expr => ones([n, 1]);
+const row = (n: Dim): Expr => transpose(ones([n, 1]));
+
+/** unvec(g) for an n×m Y: (𝟏ₘᵀ ⊗ Iₙ)((g𝟏ₘᵀ) ⊙ (Iₘ ⊗ 𝟏ₙ)) (frob-vec). */
+function unvec(g: Expr, n: Dim, m: Dim): Expr {
+  const inner = g.kind === "apply" && g.fn === "vec" ? g.args[0]! : undefined;
+  if (inner && inner.shape[0] === n && inner.shape[1] === m) return inner; // unvec(vec(Z)) = Z
+  return mul([kron(row(m), eye(n)), hadamard([mul([g, row(m)]), kron(eye(m), col(n))])]);
+}
+
+/** G : (A ⊗ Y) = Σᵢⱼ Aᵢⱼ Gᵢⱼ : Y, the blocks summed with Kronecker products of ones (frob-kron-right). */
+function kronRightGradient(G: Expr, a: Expr, y: Expr): Expr {
+  const [p, q] = a.shape;
+  const [m, n] = y.shape;
+  return mul([kron(row(p), eye(m)), hadamard([G, kron(a, ones([m, n]))]), kron(col(q), eye(n))]);
+}
+
+/** G : (Y ⊗ B) = [Gᵢⱼ : B]ᵢⱼ : Y (frob-kron-left). */
+function kronLeftGradient(G: Expr, y: Expr, b: Expr): Expr {
+  const [p, q] = y.shape;
+  const [m, n] = b.shape;
+  return mul([kron(eye(p), row(m)), hadamard([G, kron(ones([p, q]), b)]), kron(eye(q), col(n))]);
 }
 
 /** Sum a name's contributions. */

@@ -58,6 +58,12 @@ function build(e: SExpr, b: Bindings): Expr {
       if (e.fn === "eye_like") return eye(build(e.args[0]!, b).shape[0]);
       if (e.fn === "rows") return dimValue(build(e.args[0]!, b).shape[0]);
       if (e.fn === "ones_like") return ones(build(e.args[0]!, b).shape);
+      // eye(3), ones(2), ones(3, 4) with literal sizes, for the tables' numeric samples
+      if (e.fn === "eye" || e.fn === "ones") {
+        const dims = e.args.map((a) => (a.type === "num" ? a.value.num : NaN));
+        if (dims.some((d) => !Number.isInteger(d))) throw new Error(`internal: ${e.fn} in a template takes literal sizes`);
+        return e.fn === "eye" ? eye(dims[0]!) : ones([dims[0]!, dims[1] ?? 1]);
+      }
       const spec = FUNCTIONS.get(e.fn);
       if (!spec) throw new Error(`internal: unknown function ${e.fn} in a rule template`);
       return spec.build(e.args.map((a) => build(a, b)));
