@@ -11,6 +11,7 @@ const ML: Array<[name: string, problem: string]> = [
   ["ridge", "X : matrix(N, d); w : vector(d); y : vector(N); lambda : scalar\ngrad norm2(X*w - y)^2 + lambda*norm2(w)^2 wrt w"],
   ["logistic, labels 0/1", "X : matrix(N, d); w : vector(d); y : vector(N)\np = sigmoid(X*w)\ngrad -sum(y.*log(p) + (1-y).*log(1-p)) wrt w"],
   ["logistic, labels ±1", "X : matrix(N, d); w : vector(d); y : vector(N)\ngrad sum(log(1 + exp(-y.*(X*w)))) wrt w"],
+  ["logistic, log-sigmoid form", "X : matrix(N, d); w : vector(d); y : vector(N)\ngrad -sum(log(sigmoid(y.*(X*w)))) wrt w"],
   ["softmax cross-entropy", "W : matrix(k, d); x : vector(d); y : vector(k)\ngrad -y'*log(softmax(W*x)) wrt W"],
   ["two-layer tanh network", "W1 : matrix(m, d); x : vector(d); W2 : matrix(k, m); y : vector(k)\nh = tanh(W1*x)\ngrad norm2(W2*h - y)^2 wrt W1, W2"],
   ["sigmoid network, softmax output", "W1 : matrix(m, d); x : vector(d); W2 : matrix(k, m); y : vector(k)\nh = sigmoid(W1*x)\ns = softmax(W2*h)\ngrad -y'*log(s) wrt W1"],
