@@ -6,10 +6,20 @@ import { InternalError } from "./expr/build.js";
 import type { Expr } from "./expr/expr.js";
 import { substitute } from "./expr/transform.js";
 import { errResult, okResult, UserError, type Diagnostic, type Result, type Source } from "./diagnostics/diagnostic.js";
-import { gradient, type GradientResult } from "./calculus/gradient.js";
-import { checkGradients, type CheckOptions, type CheckResult } from "./evaluate/check.js";
+import { gradient } from "./calculus/gradient.js";
+import {
+  checkGradients,
+  checkLinearisations,
+  combineChecks,
+  differentialClaim,
+  jacobianClaim,
+  type CheckOptions,
+  type CheckResult,
+} from "./evaluate/check.js";
+import { DifferentialContext } from "./calculus/differential.js";
+import { differentialIn, hessian, jacobian } from "./calculus/jacobian.js";
 import { parseExpression, parseProgram } from "./parse/parser.js";
-import { resolveProblem, type Problem, type QueryInfo, type SourcedStatement } from "./parse/resolve.js";
+import { resolveProblem, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
 import { RESERVED_NAMES } from "./parse/functions.js";
 import { factorCommon } from "./simplify/factor.js";
 import { nameCommonSubexpressions } from "./simplify/cse.js";
@@ -24,7 +34,8 @@ export interface QueryOptions {
 
 export interface QueryAnswer {
   query: QueryInfo;
-  results: GradientResult[];
+  /** Per variable: the gradient, Jacobian, Hessian or differential the query asked for. */
+  results: Array<{ wrt: VarInfo; value: Expr }>;
   check?: CheckResult;
   /** Names the answer uses that the user did not define, in order, with their bodies. */
   definitions: Array<[string, Expr]>;
@@ -139,32 +150,62 @@ function inlineDefinitions(problem: Problem, e: Expr): Expr {
   return substitute(e, bodies);
 }
 
+/** The raw (unpresented) answer of one query for one variable, and what --check compares. */
+interface RawResult {
+  wrt: VarInfo;
+  value: Expr;
+  /** Checks `value` (a function of the printed, engine-name-expanded value). */
+  check: (shown: Expr, opts: CheckOptions) => CheckResult;
+}
+
+function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
+  const f = query.expr;
+  return query.wrt.map((v): RawResult => {
+    switch (query.kind) {
+      case "grad":
+        return { wrt: v, value: gradient(problem, f, v).value, check: (G, o) => checkGradients(problem, f, [{ wrt: v, value: G }], o) };
+      case "differential": {
+        const ctx = new DifferentialContext(problem, v.name);
+        return { wrt: v, value: differentialIn(ctx, f), check: (dF, o) => checkLinearisations(problem, f, [{ wrt: v, claim: differentialClaim(dF) }], o) };
+      }
+      case "jacobian":
+        return { wrt: v, value: jacobian(problem, f, v), check: (J, o) => checkLinearisations(problem, f, [{ wrt: v, claim: jacobianClaim(J) }], o) };
+      case "hessian": {
+        // H is checked against differences of the gradient, and the gradient against f
+        const g = gradient(problem, f, v).value;
+        return {
+          wrt: v,
+          value: hessian(problem, f, v),
+          check: (H, o) =>
+            combineChecks(
+              checkGradients(problem, f, [{ wrt: v, value: g }], o),
+              checkLinearisations(problem, g, [{ wrt: v, claim: jacobianClaim(H) }], o),
+            ),
+        };
+      }
+    }
+  });
+}
+
 export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptions = {}): Result<QueryAnswer> {
   return guarded(() => {
     const t0 = performance.now();
-    if (query.kind !== "grad") {
-      const diagnostic: Diagnostic = {
-        kind: "unsupported",
-        message: `${query.kind} queries are not supported yet; grad is`,
-      };
-      return errResult(diagnostic);
-    }
-    const raw = query.wrt.map((v) => gradient(problem, query.expr, v));
+    const raw = rawResults(problem, query);
     // presentation: factor what sums share, then (unless inlining) name repeated subexpressions
-    let presented = raw.map((r) => factorCommon(opts.inline ? inlineDefinitions(problem, r.gradient) : r.gradient));
+    let presented = raw.map((r) => factorCommon(opts.inline ? inlineDefinitions(problem, r.value) : r.value));
     let definitions: Array<[string, Expr]> = [];
     if (!opts.inline) {
       const named = nameCommonSubexpressions(presented, namesInUse(problem));
       presented = named.exprs;
       definitions = named.definitions;
     }
-    const results = raw.map((r, i) => ({ ...r, gradient: presented[i]! }));
+    const results = raw.map((r, i) => ({ wrt: r.wrt, value: presented[i]! }));
     const ms = performance.now() - t0;
     const answer: QueryAnswer = { query, results, definitions, ms };
     if (opts.check) {
       // the check evaluates exactly what is printed, with the engine's names expanded
-      const expanded = results.map((r) => ({ ...r, gradient: expandDefinitions(r.gradient, definitions) }));
-      answer.check = checkGradients(problem, query.expr, expanded, typeof opts.check === "object" ? opts.check : {});
+      const o = typeof opts.check === "object" ? opts.check : {};
+      answer.check = raw.map((r, i) => r.check(expandDefinitions(presented[i]!, definitions), o)).reduce(combineChecks);
     }
     return okResult(answer);
   });

@@ -39,19 +39,19 @@ export function expectNumericallyRight(text: string, points = 3, seed = 7): Quer
     return a.value;
   });
   for (const a of out) {
-    const expanded = a.results.map((r) => ({ ...r, gradient: expandDefinitions(r.gradient, a.definitions) }));
+    const expanded = a.results.map((r) => ({ ...r, value: expandDefinitions(r.value, a.definitions) }));
     const c = checkGradients(p, a.query.expr, expanded, { points, seed });
     expect(c.inconclusive, `no valid point for ${a.query.text}`).toBe(false);
-    expect(c.maxRelError, `${a.query.text}: ${a.results.map((r) => printExpr(r.gradient, "plain")).join(" | ")}`).toBeLessThan(1e-6);
+    expect(c.maxRelError, `${a.query.text}: ${a.results.map((r) => printExpr(r.value, "plain")).join(" | ")}`).toBeLessThan(1e-6);
   }
   return out;
 }
 
 /** The plain form of the gradient of the first query for each variable. */
 export function plainGradients(a: QueryAnswer): string[] {
-  return a.results.map((r) => printExpr(r.gradient, "plain"));
+  return a.results.map((r) => printExpr(r.value, "plain"));
 }
 
 export function unicodeGradients(a: QueryAnswer): string[] {
-  return a.results.map((r) => printExpr(r.gradient, "unicode"));
+  return a.results.map((r) => printExpr(r.value, "unicode"));
 }

@@ -15,7 +15,8 @@ import { readoff, type Contributions } from "./readoff.js";
 
 export interface GradientResult {
   wrt: VarInfo;
-  gradient: Expr;
+  /** The gradient (for jacobian, hessian and differential queries, that query's result). */
+  value: Expr;
   /** df as first written, before any read-off (for derivations). */
   differential: Expr;
 }
@@ -38,7 +39,7 @@ export function gradient(problem: Problem, f: Expr, wrt: VarInfo): GradientResul
     // The symmetric gradient: the unique symmetric G with df = tr(G dX) for symmetric dX.
     G = scale(Q.rat(1, 2), add([G, transpose(G)]));
   }
-  return { wrt, gradient: foldDefinitions(problem, G), differential: df };
+  return { wrt, value: foldDefinitions(problem, G), differential: df };
 }
 
 /** sigmoid(X*w) in an answer is p when the user defined p = sigmoid(X*w). */

@@ -2,6 +2,7 @@
 
 import type { QueryAnswer } from "../engine.js";
 import type { Expr } from "../expr/expr.js";
+import type { QueryKind } from "../parse/surface.js";
 import type { CheckResult } from "../evaluate/check.js";
 import { printExpr, type FormName } from "../print/index.js";
 import { latexName } from "../print/names.js";
@@ -28,10 +29,10 @@ export interface JsonCheck {
 export function resultsToJson(a: QueryAnswer): JsonResult[] {
   return a.results.map((r) => ({
     wrt: r.wrt.name,
-    shape: [String(r.gradient.shape[0]), String(r.gradient.shape[1])],
-    plain: printExpr(r.gradient, "plain"),
-    unicode: printExpr(r.gradient, "unicode"),
-    latex: printExpr(r.gradient, "latex"),
+    shape: [String(r.value.shape[0]), String(r.value.shape[1])],
+    plain: printExpr(r.value, "plain"),
+    unicode: printExpr(r.value, "unicode"),
+    latex: printExpr(r.value, "latex"),
   }));
 }
 
@@ -50,12 +51,19 @@ export function answerToJson(a: QueryAnswer): Record<string, unknown> {
   return out;
 }
 
-function label(name: string, form: FormName): string {
+/** What the left-hand side of an answer line says, per query kind and form. */
+function label(kind: QueryKind, name: string, form: FormName): string {
+  const tex = latexName(name);
   switch (form) {
     case "unicode":
-      return `∂f/∂${name} = `;
+      return { grad: `∂f/∂${name} = `, jacobian: `J_${name} = `, hessian: `H_${name} = `, differential: `df = ` }[kind];
     case "latex":
-      return `\\frac{\\partial f}{\\partial ${latexName(name)}} = `;
+      return {
+        grad: `\\frac{\\partial f}{\\partial ${tex}} = `,
+        jacobian: `J_{${tex}} = `,
+        hessian: `H_{${tex}} = `,
+        differential: `\\mathrm{d}f = `,
+      }[kind];
     case "plain":
       return `${name}: `;
   }
@@ -64,8 +72,8 @@ function label(name: string, form: FormName): string {
 /** Terminal text for one answer: one line per variable (plain alone for a single variable). */
 export function answerToText(a: QueryAnswer, form: FormName): string {
   const lines = a.results.map((r) => {
-    const body = printExpr(r.gradient, form);
-    return form === "plain" && a.results.length === 1 ? body : `${label(r.wrt.name, form)}${body}`;
+    const body = printExpr(r.value, form);
+    return form === "plain" && a.results.length === 1 ? body : `${label(a.query.kind, r.wrt.name, form)}${body}`;
   });
   for (const [name, body] of a.definitions) lines.push(definitionLine(name, body, form));
   if (a.check) lines.push(checkToText(a.check));

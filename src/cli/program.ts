@@ -109,9 +109,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     program
       .command(`${kind} <expr>`)
       .description(
-        kind === "grad"
-          ? "the gradient of a scalar expression (df = G : dX; symmetric gradient for symmetric/spd X)"
-          : `the ${kind} of an expression (not supported yet: answers with an 'unsupported' error)`,
+        {
+          grad: "the gradient of a scalar expression (df = G : dX; symmetric gradient for symmetric/spd X)",
+          jacobian: "the Jacobian J, numerator layout: d vec(F) = J d vec(X) (columns stacked)",
+          hessian: "the Hessian of a scalar expression (for a matrix X: in vec(X) coordinates)",
+          differential: "the differential dF as a linear expression in dX",
+        }[kind],
       )
       .option("-w, --wrt <name>", "variable to differentiate with respect to (repeatable, or comma-separated)", collect, [])
       .option("-d, --decl <decls>", 'declarations, e.g. "X : matrix(n,m); y : vector(n)" (repeatable)', collect, [])

@@ -153,7 +153,9 @@ function drawPoint(problem: Problem, f: Expr, rng: Random): Point | undefined {
     try {
       const env = withDefinitions(problem, values, dims);
       if (!awayFromKinks(kinks, env)) continue;
-      return { env, f: scalarValue(f, env) };
+      const v = evaluate(f, env);
+      if (!isFiniteMatrix(v)) continue;
+      return { env, f: Math.max(...v.flat().map(Math.abs)) };
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
     }
@@ -223,7 +225,7 @@ export function relativeError(a: Matrix, b: Matrix): number {
 export function checkGradients(
   problem: Problem,
   f: Expr,
-  results: ReadonlyArray<{ wrt: VarInfo; gradient: Expr }>,
+  results: ReadonlyArray<{ wrt: VarInfo; value: Expr }>,
   opts: CheckOptions = {},
 ): CheckResult {
   const rng = new Random(opts.seed ?? 1);
@@ -240,7 +242,7 @@ export function checkGradients(
     try {
       pointErrors = {};
       for (const r of results) {
-        const claimed = evaluate(r.gradient, point.env);
+        const claimed = evaluate(r.value, point.env);
         const fd = finiteDifferenceGradient(problem, f, point.env, r.wrt);
         if (!isFiniteMatrix(claimed) || !isFiniteMatrix(fd)) throw new DomainError("not finite");
         // A derivative far below f's own size is at the noise floor of the stencil: no verdict
@@ -270,5 +272,107 @@ export function checkGradients(
     maxRelError,
     errors,
     dims,
+  };
+}
+
+// ---------------------------------------------------------------- Jacobians and differentials
+
+/** vec (column-major) of a matrix, as an n·m×1 matrix. */
+function vecM(a: Matrix): Matrix {
+  const cols = a[0]!.length;
+  return fill(a.length * cols, 1, (k) => a[k % a.length]![Math.floor(k / a.length)]!);
+}
+
+function matmulM(a: Matrix, b: Matrix): Matrix {
+  return fill(a.length, b[0]!.length, (i, j) => a[i]!.reduce((s, x, k) => s + x * b[k]![j]!, 0));
+}
+
+/** How a claimed linearisation answers a direction E: J·vec(E) for a Jacobian, dF[dX = E] for a differential. */
+export type Linearisation = (env: Env, v: VarInfo, E: Matrix) => Matrix;
+
+export const jacobianClaim =
+  (J: Expr): Linearisation =>
+  (env, _v, E) =>
+    matmulM(evaluate(J, env), vecM(E));
+
+export const differentialClaim =
+  (dF: Expr): Linearisation =>
+  (env, v, E) => {
+    const values = new Map(env.values);
+    values.set(`d:${v.name}`, E);
+    return vecM(evaluate(dF, { values, dims: env.dims }));
+  };
+
+/**
+ * Compare a claimed linearisation of F with finite differences of vec(F) along every direction of
+ * each variable (E_ij, or E_ij + E_ji for a symmetric variable), at random points.
+ */
+export function checkLinearisations(
+  problem: Problem,
+  F: Expr,
+  claims: ReadonlyArray<{ wrt: VarInfo; claim: Linearisation }>,
+  opts: CheckOptions = {},
+): CheckResult {
+  const rng = new Random(opts.seed ?? 1);
+  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
+  const wanted = opts.points ?? 3;
+  const errors: Record<string, number> = {};
+  let dims: Record<string, number> = {};
+  let maxRelError = 0;
+  let compared = 0;
+  for (let k = 0; k < wanted * 4 && compared < wanted; k++) {
+    const point = drawPoint(problem, F, rng);
+    if (!point) break;
+    const pointErrors: Record<string, number> = {};
+    try {
+      for (const { wrt, claim } of claims) {
+        const x0 = point.env.values.get(wrt.name)!;
+        const shape: [number, number] = [x0.length, x0[0]!.length];
+        const h = 1e-3 * Math.max(1, ...x0.flat().map(Math.abs));
+        const fdCols: Matrix[] = [];
+        const claimedCols: Matrix[] = [];
+        for (const { e } of directions(wrt, shape)) {
+          const phi = (t: number) => {
+            const values = new Map(point.env.values);
+            values.set(wrt.name, fill(shape[0], shape[1], (p, q) => x0[p]![q]! + t * e[p]![q]!));
+            return vecM(evaluate(F, withDefinitions(problem, values, point.env.dims)));
+          };
+          fdCols.push(matrixDerivative(phi, h));
+          claimedCols.push(claim(point.env, wrt, e));
+        }
+        const fd = fdCols.flatMap((c) => c.flat()).map((x) => [x]);
+        const claimed = claimedCols.flatMap((c) => c.flat()).map((x) => [x]);
+        if (!isFiniteMatrix(fd) || !isFiniteMatrix(claimed)) throw new DomainError("not finite");
+        if (Math.max(frobeniusNorm(fd), frobeniusNorm(claimed)) < NOISE_FLOOR * Math.max(1, point.f)) {
+          throw new DomainError("derivative at noise level");
+        }
+        pointErrors[wrt.name] = relativeError(fd, claimed);
+      }
+    } catch (e) {
+      if (e instanceof DomainError) continue;
+      throw e;
+    }
+    compared++;
+    for (const [name, err] of Object.entries(pointErrors)) {
+      errors[name] = Math.max(errors[name] ?? 0, err);
+      if (err >= maxRelError) {
+        maxRelError = err;
+        dims = Object.fromEntries(point.env.dims);
+      }
+    }
+  }
+  return { ok: compared > 0 && maxRelError <= tolerance, inconclusive: compared === 0, points: compared, maxRelError, errors, dims };
+}
+
+/** Both checks must pass: the worse one speaks for the pair. */
+export function combineChecks(a: CheckResult, b: CheckResult): CheckResult {
+  const worse = a.maxRelError >= b.maxRelError ? a : b;
+  return {
+    ok: a.ok && b.ok,
+    inconclusive: a.inconclusive || b.inconclusive,
+    points: Math.min(a.points, b.points),
+    maxRelError: worse.maxRelError,
+    errors: Object.fromEntries(Object.keys({ ...a.errors, ...b.errors }).map((k) => [k, Math.max(a.errors[k] ?? 0, b.errors[k] ?? 0)])),
+    dims: worse.dims,
   };
 }

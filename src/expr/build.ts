@@ -235,6 +235,12 @@ function simplifyChain(chain: Expr[]): Expr[] {
       out.pop();
       continue;
     }
+    if (prev && isDiagm(prev) && isDiagm(f)) {
+      // diag(a)·diag(b) = diag(a ⊙ b)
+      out.pop();
+      out.push(applyFn("diagm", [hadamard([prev.args[0]!, f.args[0]!])]));
+      continue;
+    }
     if (prev && prev.shape[0] === prev.shape[1]) {
       // X·X = X², X²·X = X³: repeated square factors become one power
       const [b1, k1] = powerParts(prev);
@@ -248,6 +254,10 @@ function simplifyChain(chain: Expr[]): Expr[] {
     out.push(f);
   }
   return out;
+}
+
+function isDiagm(e: Expr): e is Extract<Expr, { kind: "apply" }> {
+  return e.kind === "apply" && e.fn === "diagm";
 }
 
 function powerParts(e: Expr): [Expr, number] {
@@ -652,10 +662,10 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     case "diagm":
     case "diagv": {
       if (isScalar(a)) return a;
-      // diag is linear: scalars come out, sums split
+      // diag is linear: scalars come out (sums stay whole: diag(1 − t) reads better than I − diag(t))
       const [scalars, rest] = pullScalars(a);
       if (scalars.length > 0) return mul([...scalars, applyFn(fn, [rest])]);
-      if (a.kind === "add") return add(a.args.map((t) => applyFn(fn, [t])));
+      if (fn === "diagm" && a.kind === "ones") return eye(a.shape[0]);
       return diagOf(fn, a);
     }
     case "vec":

@@ -81,10 +81,16 @@ describe("matdiff grad", () => {
     expect(bad.stderr).toMatch(/--> -d \(1\), line 1, column 5/);
   });
 
-  it("exits 2 with 'unsupported' for queries not built yet", async () => {
-    const r = await cli(["hessian", "x'*x", "--wrt", "x", "-d", "x : vector(n)"]);
+  it("exits 2 with 'unsupported' for a construct it cannot write in closed form", async () => {
+    const r = await cli(["jacobian", "X'", "--wrt", "X", "-d", "X : matrix(n,m)"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error\[unsupported\]/);
+    expect(r.stderr).toMatch(/error\[unsupported\]: cannot write the Jacobian of the term d\(X\)'/);
+  });
+
+  it("answers hessian, jacobian and differential queries with their own labels", async () => {
+    expect((await cli(["hessian", "x'*A*x", "--wrt", "x", "-d", "x : vector(n); A : matrix(n,n)"])).stdout).toBe("H_x = A + Aᵀ\n");
+    expect((await cli(["jacobian", "A*x", "--wrt", "x", "-d", "x : vector(n); A : matrix(m,n)"])).stdout).toBe("J_x = A\n");
+    expect((await cli(["differential", "inv(X)", "--wrt", "X", "-d", "X : matrix(n,n)"])).stdout).toBe("df = −X⁻¹dX X⁻¹\n");
   });
 
   it("exits 2 for an unknown option, with help", async () => {
@@ -151,17 +157,20 @@ describe("engine definitions", () => {
 describe("matdiff batch", () => {
   it("answers each line in order with its id; a bad line gets an error line and the batch goes on", async () => {
     const input = readFileSync(example("queries.jsonl"), "utf8") + "not json\n[1,2]\n{\"id\":7}\n";
+    // (queries.jsonl has one line per query kind after the first three; see the next test)
     const r = await cli(["batch"], input);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.id)).toEqual(["gplvm", "nll", "bad", null, null, 7]);
-    expect(lines.map((l) => l.ok)).toEqual([true, true, false, false, false, false]);
+    expect(lines.map((l) => l.id)).toEqual(["gplvm", "nll", "bad", "jac", "hess", "diff", null, null, 7]);
+    expect(lines.map((l) => l.ok)).toEqual([true, true, false, true, true, true, false, false, false]);
+    expect(lines.slice(3, 6).map((l) => l.results[0].plain)).toEqual(["A", "A + A'", "-inv(X)*d(X)*inv(X)"]);
+    expect(lines[3].results[0].shape).toEqual(["m", "n"]);
     expect(lines[0].results[0].plain).toBe("(inv(K)*Y*Y'*inv(K) - D*inv(K))*Z");
     expect(lines[0].definitions).toEqual([]);
     expect(typeof lines[0].ms).toBe("number");
     expect(lines[1].results.map((x: { wrt: string }) => x.wrt)).toEqual(["m", "S"]);
     expect(lines[2].error).toMatchObject({ kind: "syntax", line: 1, column: 6 });
-    expect(lines[5].error.message).toMatch(/"expr" must be a string/);
+    expect(lines[8].error.message).toMatch(/"expr" must be a string/);
   });
 
   it("keeps dangerous names as plain data", async () => {
@@ -195,6 +204,6 @@ describe("the installed executable", () => {
   it("reads batch lines from stdin", () => {
     const r = spawnSync("node", [bin, "batch"], { input: readFileSync(example("queries.jsonl"), "utf8"), encoding: "utf8" });
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split("\n")).toHaveLength(3);
+    expect(r.stdout.trim().split("\n")).toHaveLength(6);
   });
 });

@@ -11,7 +11,7 @@ describe("shapes", () => {
 
   it("treats a 1×1 product as a scalar that scales", () => {
     const [a] = expectNumericallyRight("x : vector(n); A : matrix(n, n); B : matrix(n, m)\ngrad sum((x'*A*x)*B) wrt x");
-    expect(a!.results[0]!.gradient.shape).toEqual(["n", 1]);
+    expect(a!.results[0]!.value.shape).toEqual(["n", 1]);
   });
 
   it("lets a dimension name stand for its size", () => {

@@ -22,11 +22,11 @@ describe("plain form round trip", () => {
       const setup = text.split("\n").slice(0, -1).join("\n");
       for (const a of answers(text)) {
         for (const r of a.results) {
-          const plain = printExpr(r.gradient, "plain");
+          const plain = printExpr(r.value, "plain");
           // parse the printed answer back under the same declarations: the very same (interned) node
           const back = problem(`${setup}\nroundtrip__ = ${plain}`).defsByName.get("roundtrip__")!.body;
           expect(printExpr(back, "plain")).toBe(plain);
-          expect(back).toBe(r.gradient);
+          expect(back).toBe(r.value);
         }
       }
     });
@@ -38,7 +38,7 @@ describe("LaTeX form", () => {
     it(`renders with KaTeX: ${text.split("\n").pop()!}`, () => {
       for (const a of answers(text)) {
         for (const r of a.results) {
-          const tex = printExpr(r.gradient, "latex");
+          const tex = printExpr(r.value, "latex");
           expect(() => katex.renderToString(tex, { throwOnError: true })).not.toThrow();
         }
       }
@@ -47,7 +47,7 @@ describe("LaTeX form", () => {
 
   it("escapes names into safe LaTeX", () => {
     const [a] = answers("sigma_n : scalar; W1 : matrix(n, n); Σ : spd(n)\ngrad sigma_n*tr(W1*Σ) wrt W1");
-    const tex = printExpr(a!.results[0]!.gradient, "latex");
+    const tex = printExpr(a!.results[0]!.value, "latex");
     expect(tex).toContain("\\sigma_{n}");
     expect(tex).toContain("\\Sigma");
     expect(() => katex.renderToString(tex, { throwOnError: true })).not.toThrow();
@@ -57,6 +57,6 @@ describe("LaTeX form", () => {
 describe("unicode form", () => {
   it("juxtaposes single letters and spaces out longer names", () => {
     const [a] = answers("W1 : matrix(m, d); x : vector(d); W2 : matrix(k, m); y : vector(k)\ngrad norm2(W2*W1*x - y)^2 wrt W1");
-    expect(printExpr(a!.results[0]!.gradient, "unicode")).toBe("2 W2ᵀ(W2 W1 x − y)xᵀ");
+    expect(printExpr(a!.results[0]!.value, "unicode")).toBe("2 W2ᵀ(W2 W1 x − y)xᵀ");
   });
 });

@@ -9,7 +9,7 @@ function outcome(text: string): { kind: string; message: string; plain?: string 
   if (!p.ok) return { kind: p.error.kind, message: p.error.message };
   const a = answerAll(p.value)[0]!;
   if (!a.ok) return { kind: a.error.kind, message: a.error.message };
-  return { kind: "ok", message: "", plain: printExpr(a.value.results[0]!.gradient, "plain") };
+  return { kind: "ok", message: "", plain: printExpr(a.value.results[0]!.value, "plain") };
 }
 
 const terms = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(" + ");

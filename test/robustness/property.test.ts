@@ -41,7 +41,7 @@ describe("random expressions", () => {
           return true;
         }
         const a = answer.value;
-        const results = a.results.map((r) => ({ ...r, gradient: expandDefinitions(r.gradient, a.definitions) }));
+        const results = a.results.map((r) => ({ ...r, value: expandDefinitions(r.value, a.definitions) }));
         let c = checkGradients(problem, a.query.expr, results, { seed });
         if (!c.ok && !c.inconclusive) {
           // a second opinion at other points before calling a formula wrong (ill-conditioned draws)
@@ -49,10 +49,10 @@ describe("random expressions", () => {
         }
         if (c.inconclusive) stats.inconclusive++;
         else {
-          expect(c.ok, `wrong gradient (rel. error ${c.maxRelError}) for ${g.terms.join(" + ")} wrt ${g.wrt}: ${printExpr(a.results[0]!.gradient, "plain")}`).toBe(true);
+          expect(c.ok, `wrong gradient (rel. error ${c.maxRelError}) for ${g.terms.join(" + ")} wrt ${g.wrt}: ${printExpr(a.results[0]!.value, "plain")}`).toBe(true);
           stats.verified++;
         }
-        const G = a.results[0]!.gradient;
+        const G = a.results[0]!.value;
         expect(shapesHold(G)).toBe(true);
         return true;
       }),
@@ -71,7 +71,7 @@ describe("random expressions", () => {
         if (!g) return true;
         const { answer } = solve(g.terms, g.wrt);
         if (!answer.ok) return true;
-        const G = answer.value.results[0]!.gradient;
+        const G = answer.value.results[0]!.value;
         const plain = printExpr(G, "plain");
         const defs = answer.value.definitions.map(([n, body]) => `${n} = ${printExpr(body, "plain")}`).join("\n");
         const back = problemFromText(`${DECLS}\n${defs}\nroundtrip__ = ${plain}`);
@@ -82,7 +82,7 @@ describe("random expressions", () => {
         else expect(reread && printExpr(reread, "plain")).toBe(plain);
         const shuffled = [...g.terms].reverse();
         const other = solve(shuffled, g.wrt).answer;
-        expect(other.ok && printExpr(other.value.results[0]!.gradient, "plain")).toBe(plain);
+        expect(other.ok && printExpr(other.value.results[0]!.value, "plain")).toBe(plain);
         return true;
       }),
       { numRuns: 300, seed: 7 },

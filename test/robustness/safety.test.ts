@@ -14,7 +14,7 @@ describe("reserved names", () => {
     it(`'${name}' works as a variable and prints safely`, () => {
       const text = `${name} : matrix(n, n); b : vector(n)\ngrad b'*${name}*b + tr(${name}*${name}') wrt ${name}`;
       const [a] = expectNumericallyRight(text);
-      const G = a!.results[0]!.gradient;
+      const G = a!.results[0]!.value;
       const plain = printExpr(G, "plain");
       expect(problem(`${name} : matrix(n, n); b : vector(n)\nroundtrip__ = ${plain}`).defsByName.get("roundtrip__")!.body).toBe(G);
       expect(printExpr(G, "unicode")).toContain(name);

@@ -1,0 +1,122 @@
+// Jacobians in numerator layout: J with d vec(F) = J d vec(X) (LANGUAGE.md section 3), read off
+// the differential dF the way the gradient read-off works, with the vec identities:
+//   vec(L dY R)  = (Rᵀ ⊗ L) vec(dY)                  Matrix Cookbook (2012) eq. (520)
+//   vec(E ⊙ dY)  = diag(vec E) vec(dY)
+//   vec(M s)     = vec(M) s                            for a scalar s (then s's own row)
+//   tr(dY)       = vec(I)ᵀ vec(dY),  sum(dY) = 𝟏ᵀ vec(dY)
+// A transposed matrix differential would need a commutation matrix, which the language cannot
+// write: such a term declines with `unsupported`. A Hessian is the Jacobian of the gradient.
+
+import { add, applyFn, eye, hadamard, hdiv, isZero, kron, mul, ones, transpose, zeros } from "../expr/build.js";
+import { dimProduct } from "../expr/shape.js";
+import { hasDVar, isScalar, type Expr } from "../expr/expr.js";
+import { fail } from "../diagnostics/diagnostic.js";
+import type { Problem, VarInfo } from "../parse/resolve.js";
+import { printExpr } from "../print/index.js";
+import { mapBottomUp } from "../expr/transform.js";
+import { DifferentialContext } from "./differential.js";
+import { gradient } from "./gradient.js";
+
+/** vec of an expression: itself when it is already a column. */
+function vecOf(e: Expr): Expr {
+  return e.shape[1] === 1 ? e : applyFn("vec", [e]);
+}
+
+function numel(e: Expr): ReturnType<typeof dimProduct> {
+  return dimProduct(e.shape[0], e.shape[1]);
+}
+
+function decline(term: Expr): never {
+  return fail("unsupported", `cannot write the Jacobian of the term ${printExpr(term, "plain")} in closed form`, {
+    hint: "a transposed matrix differential needs a commutation matrix, which the language cannot write",
+  });
+}
+
+/** J_T with vec(T) = J_T vec(dX), for T linear in the single differential dX of `x`. */
+function jac(t: Expr, x: VarInfo): Expr {
+  const cols = dimProduct(x.shape[0], x.shape[1]);
+  if (!hasDVar(t)) return zeros([numel(t), cols]);
+  switch (t.kind) {
+    case "dvar":
+      return eye(cols);
+    case "add":
+      return add(t.args.map((a) => jac(a, x)));
+    case "transpose": {
+      const y = t.args[0]!;
+      if (y.shape[0] === 1 || y.shape[1] === 1) return jac(y, x); // vec(yᵀ) = vec(y) for a vector
+      return decline(t);
+    }
+    case "mul":
+      return jacProduct(t, x);
+    case "hadamard": {
+      const i = t.args.findIndex(hasDVar);
+      const others = t.args.filter((_, j) => j !== i);
+      const e = others.length === 1 ? others[0]! : hadamard(others);
+      return mul([applyFn("diagm", [vecOf(e)]), jac(t.args[i]!, x)]);
+    }
+    case "hdiv": {
+      if (hasDVar(t.args[1]!)) decline(t);
+      const b = t.args[1]!;
+      return mul([applyFn("diagm", [vecOf(hdiv(ones(b.shape), b))]), jac(t.args[0]!, x)]);
+    }
+    case "apply": {
+      const y = t.args[0]!;
+      switch (t.fn) {
+        case "tr":
+          return mul([transpose(vecOf(eye(y.shape[0]))), jac(y, x)]);
+        case "sum":
+          return mul([transpose(ones([numel(y), 1])), jac(y, x)]);
+        case "vec":
+          return jac(y, x);
+        default:
+          return decline(t);
+      }
+    }
+    default:
+      return decline(t);
+  }
+}
+
+function jacProduct(t: Expr, x: VarInfo): Expr {
+  const factors = t.args;
+  const i = factors.findIndex(hasDVar);
+  const y = factors[i]!;
+  const others = factors.filter((_, j) => j !== i);
+  if (isScalar(y)) {
+    // vec(M s) = vec(M) s: the row of the scalar s, scaled by vec(M)
+    return mul([vecOf(mul(others)), jac(y, x)]);
+  }
+  const scalars = others.filter(isScalar);
+  const left = factors.slice(0, i).filter((f) => !isScalar(f));
+  const right = factors.slice(i + 1);
+  const L = left.length > 0 ? mul(left) : eye(y.shape[0]);
+  const R = right.length > 0 ? mul(right) : eye(y.shape[1]);
+  return mul([...scalars, kron(transpose(R), L), jac(y, x)]);
+}
+
+/** dF with every dK of a definition replaced by d(body of K): a linear expression in dX only. */
+export function differentialIn(ctx: DifferentialContext, e: Expr): Expr {
+  const expand = (x: Expr): Expr =>
+    mapBottomUp(x, (n) => {
+      if (n.kind !== "dvar" || n.name === ctx.wrt) return n;
+      const def = ctx.problem.defsByName.get(n.name);
+      return def ? expand(ctx.d(def.body)) : n;
+    });
+  return expand(ctx.d(e));
+}
+
+export function jacobian(problem: Problem, f: Expr, x: VarInfo): Expr {
+  const ctx = new DifferentialContext(problem, x.name);
+  const dF = differentialIn(ctx, f);
+  if (isZero(dF)) return zeros([numel(f), dimProduct(x.shape[0], x.shape[1])]);
+  return jac(dF, x);
+}
+
+/** The Hessian of a scalar f: the Jacobian of its gradient (in vec coordinates for a matrix X). */
+export function hessian(problem: Problem, f: Expr, x: VarInfo): Expr {
+  if (x.sym.symmetric && !isScalar(x.sym)) {
+    fail("unsupported", `a Hessian with respect to the symmetric matrix ${x.name} is not supported yet`);
+  }
+  const g = gradient(problem, f, x).value;
+  return jacobian(problem, g, x);
+}

@@ -1,0 +1,105 @@
+// Jacobians (numerator layout, d vec(F) = J d vec(X)), Hessians and differentials: each answer
+// checked against finite differences of vec(F) along every input direction (Hessians: against
+// differences of the gradient, and the gradient against f), printed forms pinned.
+import { describe, expect, it } from "vitest";
+import { answerAll, expandDefinitions, problemFromText } from "../../src/engine.js";
+import { checkGradients, checkLinearisations, combineChecks, differentialClaim, jacobianClaim } from "../../src/evaluate/check.js";
+import { gradient } from "../../src/calculus/gradient.js";
+import { printExpr } from "../../src/print/index.js";
+import { renderDiagnostic } from "../../src/diagnostics/render.js";
+
+function solve(kind: string, expr: string, decls: string, wrt: string) {
+  const p = problemFromText(`${decls}\n${kind} ${expr} wrt ${wrt}`);
+  if (!p.ok) throw new Error(renderDiagnostic(p.error));
+  const a = answerAll(p.value)[0]!;
+  if (!a.ok) throw new Error(renderDiagnostic(a.error));
+  const r = a.value.results[0]!;
+  const value = expandDefinitions(r.value, a.value.definitions);
+  const f = a.value.query.expr;
+  const check =
+    kind === "jacobian"
+      ? checkLinearisations(p.value, f, [{ wrt: r.wrt, claim: jacobianClaim(value) }], { seed: 3 })
+      : kind === "differential"
+        ? checkLinearisations(p.value, f, [{ wrt: r.wrt, claim: differentialClaim(value) }], { seed: 3 })
+        : (() => {
+            const g = gradient(p.value, f, r.wrt).value;
+            return combineChecks(
+              checkGradients(p.value, f, [{ wrt: r.wrt, value: g }], { seed: 3 }),
+              checkLinearisations(p.value, g, [{ wrt: r.wrt, claim: jacobianClaim(value) }], { seed: 3 }),
+            );
+          })();
+  expect(check.inconclusive).toBe(false);
+  expect(check.maxRelError, printExpr(value, "plain")).toBeLessThan(1e-6);
+  return printExpr(r.value, "unicode");
+}
+
+type Row = [expr: string, decls: string, wrt: string, expected: string];
+
+const JACOBIANS: Record<string, Row[]> = {
+  "linear maps": [
+    ["A*x", "A : matrix(m,n); x : vector(n)", "x", "A"],
+    ["A*x + b", "A : matrix(m,n); x : vector(n); b : vector(m)", "x", "A"],
+    ["A*X*B", "A : matrix(k,n); X : matrix(n,m); B : matrix(m,p)", "X", "Bᵀ ⊗ A"],
+    ["x", "x : vector(n)", "x", "I"],
+  ],
+  inverse: [["inv(X)", "X : matrix(n,n)", "X", "−X⁻ᵀ ⊗ X⁻¹"]],
+  transpose: [["(A*x)'", "A : matrix(m,n); x : vector(n)", "x", "A"]],
+  products: [
+    ["X*a", "X : matrix(n,m); a : vector(m)", "X", "aᵀ ⊗ I"],
+    ["A*X", "A : matrix(k,n); X : matrix(n,m)", "X", "I ⊗ A"],
+    ["(x'*x)*x", "x : vector(n)", "x", "2 xxᵀ + (xᵀx) I"],
+  ],
+  elementwise: [
+    ["x .* y", "x : vector(n); y : vector(n)", "x", "diag(y)"],
+    ["exp(x)", "x : vector(n)", "x", "diag(exp(x))"],
+    ["tanh(W*x)", "W : matrix(m,n); x : vector(n)", "x", "diag(1 − tanh(Wx).^2)W"],
+    ["sigmoid(x)", "x : vector(n)", "x", "diag(sigmoid(x) ⊙ (1 − sigmoid(x)))"],
+  ],
+  softmax: [["softmax(x)", "x : vector(n)", "x", "diag(softmax(x)) − softmax(x)softmax(x)ᵀ"]],
+};
+
+describe("Jacobians", () => {
+  for (const [family, rows] of Object.entries(JACOBIANS)) {
+    for (const [expr, decls, wrt, expected] of rows) {
+      it(`${family}: J of ${expr} wrt ${wrt}`, () => {
+        expect(solve("jacobian", expr, decls, wrt)).toBe(expected);
+      });
+    }
+  }
+});
+
+describe("Hessians", () => {
+  const ROWS: Row[] = [
+    ["x'*A*x", "x : vector(n); A : matrix(n,n)", "x", "A + Aᵀ"],
+    ["norm2(X*w - y)^2", "X : matrix(N,d); w : vector(d); y : vector(N)", "w", "2XᵀX"],
+    ["sum(exp(X*w) - y.*(X*w))", "X : matrix(N,d); w : vector(d); y : vector(N)", "w", "Xᵀdiag(exp(Xw))X"],
+    ["tr(X'*A*X)", "X : matrix(n,m); A : matrix(n,n)", "X", "I ⊗ A + I ⊗ Aᵀ"],
+    ["norm2(A*X*B - C)^2", "A : matrix(k,n); X : matrix(n,m); B : matrix(m,p); C : matrix(k,p)", "X", "2((BBᵀ) ⊗ (AᵀA))"],
+    ["logdet(A + t*B)", "t : scalar; A : spd(n); B : spd(n)", "t", "−tr((A + t B)⁻¹B(A + t B)⁻¹B)"],
+    ["1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)", "y : vector(n); m : vector(n); S : spd(n)", "m", "S⁻¹"],
+  ];
+  for (const [expr, decls, wrt, expected] of ROWS) {
+    it(`H of ${expr} wrt ${wrt}`, () => {
+      expect(solve("hessian", expr, decls, wrt)).toBe(expected);
+    });
+  }
+
+  it("logistic loss: right (numerically), written with Xᵀ diag(·) X", () => {
+    const h = solve("hessian", "sum(log(1 + exp(-y.*(X*w))))", "X : matrix(N,d); w : vector(d); y : vector(N)", "w");
+    expect(h).toMatch(/^−Xᵀ\(diag\(.*\)\)X$/);
+  });
+});
+
+describe("differentials", () => {
+  const ROWS: Row[] = [
+    ["inv(X)", "X : matrix(n,n)", "X", "−X⁻¹dX X⁻¹"],
+    ["X'*X", "X : matrix(n,m)", "X", "XᵀdX + dXᵀX"],
+    ["logdet(X)", "X : spd(n)", "X", "tr(X⁻¹dX)"],
+    ["A*X*B", "A : matrix(k,n); X : matrix(n,m); B : matrix(m,p)", "X", "A dX B"],
+  ];
+  for (const [expr, decls, wrt, expected] of ROWS) {
+    it(`d ${expr}`, () => {
+      expect(solve("differential", expr, decls, wrt)).toBe(expected);
+    });
+  }
+});
