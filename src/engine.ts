@@ -34,8 +34,12 @@ export interface QueryOptions {
 
 export interface QueryAnswer {
   query: QueryInfo;
-  /** Per variable: the gradient, Jacobian, Hessian or differential the query asked for. */
-  results: Array<{ wrt: VarInfo; value: Expr }>;
+  /**
+   * Per variable: the gradient, Jacobian, Hessian or differential the query asked for; for the
+   * Hessian of a matrix variable also d(∇f), the differential of the gradient, as a linear
+   * expression in dX (the vec-coordinate Hessian alone hides that structure).
+   */
+  results: Array<{ wrt: VarInfo; value: Expr; gradientDifferential?: Expr }>;
   check?: CheckResult;
   /** Names the answer uses that the user did not define, in order, with their bodies. */
   definitions: Array<[string, Expr]>;
@@ -154,6 +158,7 @@ function inlineDefinitions(problem: Problem, e: Expr): Expr {
 interface RawResult {
   wrt: VarInfo;
   value: Expr;
+  gradientDifferential?: Expr;
   /** Checks `value` (a function of the printed, engine-name-expanded value). */
   check: (shown: Expr, opts: CheckOptions) => CheckResult;
 }
@@ -173,9 +178,11 @@ function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
       case "hessian": {
         // H is checked against differences of the gradient, and the gradient against f
         const g = gradient(problem, f, v).value;
+        const isMatrix = v.shape[0] !== 1 && v.shape[1] !== 1;
         return {
           wrt: v,
           value: hessian(problem, f, v),
+          ...(isMatrix ? { gradientDifferential: differentialIn(new DifferentialContext(problem, v.name), g) } : {}),
           check: (H, o) =>
             combineChecks(
               checkGradients(problem, f, [{ wrt: v, value: g }], o),
@@ -199,7 +206,11 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
       presented = named.exprs;
       definitions = named.definitions;
     }
-    const results = raw.map((r, i) => ({ wrt: r.wrt, value: presented[i]! }));
+    const results = raw.map((r, i) => ({
+      wrt: r.wrt,
+      value: presented[i]!,
+      ...(r.gradientDifferential ? { gradientDifferential: factorCommon(r.gradientDifferential) } : {}),
+    }));
     const ms = performance.now() - t0;
     const answer: QueryAnswer = { query, results, definitions, ms };
     if (opts.check) {

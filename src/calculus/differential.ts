@@ -23,7 +23,7 @@ import {
   epow,
   subB,
 } from "../expr/build.js";
-import { assertNever, dvar, isScalar, type Expr } from "../expr/expr.js";
+import { assertNever, dvar, isScalar, partial, type Expr } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Problem } from "../parse/resolve.js";
@@ -50,6 +50,8 @@ export class DifferentialContext {
   }
 
   depends(e: Expr): boolean {
+    // ∂Σ/∂θ is itself a function of θ (its derivative unknown): it must not pass for a constant
+    if (e.kind === "partial") return e.param === this.wrt;
     if (e.kind === "sym") {
       if (e.role === "var") return e.name === this.wrt || this.problem.vars.get(e.name)?.param === this.wrt;
       if (e.role === "def") return this.defDepends(e.name);
@@ -77,6 +79,8 @@ export class DifferentialContext {
         return this.dSym(e);
       case "dvar":
         throw new Error("internal: differential of a differential");
+      case "partial":
+        return fail("unsupported", `the second derivative of ${e.name}(${e.param}) is unknown, so partial(${e.name}, ${e.param}) cannot be differentiated`);
       case "add":
         return add(e.args.map((t) => this.d(t)));
       case "mul":
@@ -109,7 +113,12 @@ export class DifferentialContext {
     if (e.role === "var" && e.name === this.wrt) return dvar(e.name, e.shape, e.symmetric);
     const v = this.problem.vars.get(e.name);
     if (v?.param === this.wrt) {
-      fail("unsupported", `derivatives through ${e.name}(${this.wrt}) need partial(${e.name}, ${this.wrt}), which is not supported yet`);
+      // dΣ = ∂Σ/∂θ dθ for a scalar θ
+      const theta = this.problem.vars.get(this.wrt)!;
+      if (theta.shape[0] !== 1) {
+        fail("unsupported", `derivatives through ${e.name}(${this.wrt}) with a vector ${this.wrt} are not supported yet; declare a scalar parameter per component`);
+      }
+      return mul([partial(e.name, this.wrt, e.shape, e.symmetric), dvar(this.wrt, theta.shape, true)]);
     }
     return zeros(e.shape);
   }

@@ -15,6 +15,8 @@ export interface JsonResult {
   plain: string;
   unicode: string;
   latex: string;
+  /** Hessian of a matrix variable: d(∇f) as a linear expression in dX, in plain form. */
+  gradient_differential?: string;
 }
 
 export interface JsonCheck {
@@ -33,6 +35,7 @@ export function resultsToJson(a: QueryAnswer): JsonResult[] {
     plain: printExpr(r.value, "plain"),
     unicode: printExpr(r.value, "unicode"),
     latex: printExpr(r.value, "latex"),
+    ...(r.gradientDifferential ? { gradient_differential: printExpr(r.gradientDifferential, "plain") } : {}),
   }));
 }
 
@@ -73,7 +76,11 @@ function label(kind: QueryKind, name: string, form: FormName): string {
 export function answerToText(a: QueryAnswer, form: FormName): string {
   const lines = a.results.map((r) => {
     const body = printExpr(r.value, form);
-    return form === "plain" && a.results.length === 1 ? body : `${label(a.query.kind, r.wrt.name, form)}${body}`;
+    const line = form === "plain" && a.results.length === 1 ? body : `${label(a.query.kind, r.wrt.name, form)}${body}`;
+    if (!r.gradientDifferential) return line;
+    const dg = printExpr(r.gradientDifferential, form);
+    const lhs = { unicode: "d(∇f) = ", plain: "d(grad): ", latex: "\\mathrm{d}(\\nabla f) = " }[form];
+    return `${line}\n${lhs}${dg}`;
   });
   for (const [name, body] of a.definitions) lines.push(definitionLine(name, body, form));
   if (a.check) lines.push(checkToText(a.check));

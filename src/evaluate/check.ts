@@ -5,7 +5,17 @@
 import { create, invDependencies } from "mathjs";
 import type { Expr } from "../expr/expr.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
-import { DomainError, evaluate, fill, frobeniusNorm, isFiniteMatrix, dimSize, type Env, type Matrix } from "./numeric.js";
+import {
+  DomainError,
+  evaluate,
+  fill,
+  frobeniusNorm,
+  isFiniteMatrix,
+  dimSize,
+  type Env,
+  type Matrix,
+  type Parameterised,
+} from "./numeric.js";
 import { Random } from "./random.js";
 
 export interface CheckOptions {
@@ -96,14 +106,61 @@ export function sampleValue(v: VarInfo, dims: ReadonlyMap<string, number>, rng: 
   }
 }
 
+/**
+ * A random smooth function of θ for a declared NAME(θ): spd (and symmetric) kept spd as
+ * (L₀ + θL₁)(L₀ + θL₁)ᵀ + nI, anything else quadratic in θ.
+ */
+export function sampleParameterised(v: VarInfo, dims: ReadonlyMap<string, number>, rng: Random): Parameterised {
+  const r = dimSize(v.shape[0], dims);
+  const c = dimSize(v.shape[1], dims);
+  const param = v.param!;
+  if (v.typeKind === "spd" || v.typeKind === "symmetric") {
+    const L0 = normalMatrix(r, r, rng);
+    const L1 = normalMatrix(r, r, rng);
+    const L = (t: number) => fill(r, r, (i, j) => L0[i]![j]! + t * L1[i]![j]!);
+    const outer = (A: Matrix, B: Matrix) => fill(r, r, (i, j) => A[i]!.reduce((s, x, k) => s + x * B[j]![k]!, 0));
+    return {
+      param,
+      value: (t) => {
+        const Lt = L(t);
+        return fill(r, r, (i, j) => outer(Lt, Lt)[i]![j]! + (i === j ? r : 0));
+      },
+      derivative: (t) => {
+        const Lt = L(t);
+        const a = outer(L1, Lt);
+        const b = outer(Lt, L1);
+        return fill(r, r, (i, j) => a[i]![j]! + b[i]![j]!);
+      },
+    };
+  }
+  const [M0, M1, M2] = [0, 1, 2].map(() => normalMatrix(r, c, rng)) as [Matrix, Matrix, Matrix];
+  return {
+    param,
+    value: (t) => fill(r, c, (i, j) => M0[i]![j]! + t * M1[i]![j]! + t * t * M2[i]![j]!),
+    derivative: (t) => fill(r, c, (i, j) => M1[i]![j]! + 2 * t * M2[i]![j]!),
+  };
+}
+
 interface Point {
   env: Env;
   f: number;
 }
 
-/** Evaluate the definitions, in order, into the environment. */
-export function withDefinitions(problem: Problem, values: Map<string, Matrix>, dims: Map<string, number>): Env {
-  const env: Env = { values: new Map(values), dims };
+/** Instantiate NAME(θ) at the current θ, then evaluate the definitions, in order. */
+export function withDefinitions(
+  problem: Problem,
+  values: Map<string, Matrix>,
+  dims: Map<string, number>,
+  generators?: Map<string, Parameterised>,
+  perturbed?: string,
+): Env {
+  const env: Env = { values: new Map(values), dims, ...(generators ? { generators } : {}) };
+  for (const [name, g] of generators ?? []) {
+    if (name === perturbed) continue; // differentiating with respect to NAME itself: keep its value
+    const theta = env.values.get(g.param)![0]![0]!;
+    env.values.set(name, g.value(theta));
+    env.values.set(`∂${name}/∂${g.param}`, g.derivative(theta));
+  }
   for (const d of problem.defs) {
     const v = evaluate(d.body, env);
     if (!isFiniteMatrix(v)) throw new DomainError(`${d.name} is not finite`);
@@ -149,9 +206,13 @@ function drawPoint(problem: Problem, f: Expr, rng: Random): Point | undefined {
   for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
     const dims = sampleDims(problem, rng);
     const values = new Map<string, Matrix>();
-    for (const v of problem.vars.values()) values.set(v.name, sampleValue(v, dims, rng));
+    const generators = new Map<string, Parameterised>();
+    for (const v of problem.vars.values()) {
+      if (v.param) generators.set(v.name, sampleParameterised(v, dims, rng));
+      else values.set(v.name, sampleValue(v, dims, rng));
+    }
     try {
-      const env = withDefinitions(problem, values, dims);
+      const env = withDefinitions(problem, values, dims, generators);
       if (!awayFromKinks(kinks, env)) continue;
       const v = evaluate(f, env);
       if (!isFiniteMatrix(v)) continue;
@@ -206,7 +267,7 @@ export function finiteDifferenceGradient(problem: Problem, f: Expr, point: Env, 
     const phi = (t: number) => {
       const values = new Map(point.values);
       values.set(v.name, fill(shape[0], shape[1], (p, q) => x0[p]![q]! + t * e[p]![q]!));
-      return scalarValue(f, withDefinitions(problem, values, point.dims));
+      return scalarValue(f, withDefinitions(problem, values, point.dims, point.generators, v.name));
     };
     const d = derivative(phi, h);
     if (symmetric && i !== j) {
@@ -335,7 +396,7 @@ export function checkLinearisations(
           const phi = (t: number) => {
             const values = new Map(point.env.values);
             values.set(wrt.name, fill(shape[0], shape[1], (p, q) => x0[p]![q]! + t * e[p]![q]!));
-            return vecM(evaluate(F, withDefinitions(problem, values, point.env.dims)));
+            return vecM(evaluate(F, withDefinitions(problem, values, point.env.dims, point.env.generators, wrt.name)));
           };
           fdCols.push(matrixDerivative(phi, h));
           claimedCols.push(claim(point.env, wrt, e));

@@ -14,6 +14,15 @@ export interface Env {
   values: Map<string, Matrix>;
   /** Sizes of dimension names. */
   dims: Map<string, number>;
+  /** For `Sigma(theta)` declarations: the random smooth function that stands for Sigma. */
+  generators?: Map<string, Parameterised>;
+}
+
+/** A smooth function of a scalar parameter, with its exact derivative. */
+export interface Parameterised {
+  param: string;
+  value(theta: number): Matrix;
+  derivative(theta: number): Matrix;
 }
 
 export class DomainError extends Error {}
@@ -103,6 +112,11 @@ function compute(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix {
       if (e.role === "dim") return scalarM(dimSize(e.name, env.dims));
       const v = env.values.get(e.name);
       if (!v) throw new Error(`internal: no value for ${e.name}`);
+      return v;
+    }
+    case "partial": {
+      const v = env.values.get(`∂${e.name}/∂${e.param}`);
+      if (!v) throw new Error(`internal: no value for ∂${e.name}/∂${e.param}`);
       return v;
     }
     case "dvar": {

@@ -384,6 +384,7 @@ export function transpose(e: Expr): Expr {
       return e.args[0]!;
     case "sym":
     case "dvar":
+    case "partial":
       return e.symmetric ? e : node("transpose", [e.shape[1], e.shape[0]], [e]);
     case "eye":
       return e;
@@ -737,6 +738,7 @@ function computeSymmetric(e: Expr): boolean {
       return true;
     case "sym":
     case "dvar":
+    case "partial":
       return e.symmetric;
     case "add": {
       if (e.args.every(isSymmetric)) return true;

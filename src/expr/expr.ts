@@ -55,6 +55,13 @@ export interface Sym extends Base {
 }
 /** The differential d(name) of a variable or of a defined name. */
 export interface DVar extends Base { readonly kind: "dvar"; readonly name: string; readonly symmetric: boolean }
+/** ∂NAME/∂PARAM of an unknown smooth function NAME(PARAM) (declared `Sigma(theta) : spd(N)`). */
+export interface Partial extends Base {
+  readonly kind: "partial";
+  readonly name: string;
+  readonly param: string;
+  readonly symmetric: boolean;
+}
 export interface Eye extends Base { readonly kind: "eye" }
 export interface Ones extends Base { readonly kind: "ones" }
 export interface Zeros extends Base { readonly kind: "zeros" }
@@ -77,6 +84,7 @@ export type Expr =
   | Num
   | Sym
   | DVar
+  | Partial
   | Eye
   | Ones
   | Zeros
@@ -159,6 +167,19 @@ export function dvar(name: string, shape: Shape, symmetric: boolean): DVar {
   }));
 }
 
+export function partial(name: string, param: string, shape: Shape, symmetric: boolean): Partial {
+  return intern(`partial|${name}|${param}|${shapeKey(shape)}|${symmetric}`, (id) => ({
+    kind: "partial",
+    id,
+    shape,
+    args: [],
+    size: 1,
+    name,
+    param,
+    symmetric,
+  }));
+}
+
 export function apply(fn: FnName, shape: Shape, args: readonly Expr[]): Apply {
   const key = `apply|${fn}|${shapeKey(shape)}|${args.map((a) => a.id).join(",")}`;
   return intern(key, (id) => ({ kind: "apply", id, shape, args, size: sizeOf(args), fn }));
@@ -170,6 +191,7 @@ export function withArgs(e: Expr, args: readonly Expr[]): Expr {
     case "num":
     case "sym":
     case "dvar":
+    case "partial":
       return e;
     case "apply":
       return apply(e.fn, e.shape, args);

@@ -9,6 +9,7 @@ const RANK: Record<Kind, number> = {
   num: 0,
   sym: 1,
   dvar: 2,
+  partial: 2.5,
   eye: 3,
   ones: 4,
   zeros: 5,
@@ -56,6 +57,10 @@ function compareOwn(a: Expr, b: Expr): number {
     }
     case "dvar":
       return cmpStr(a.name, (b as typeof a).name);
+    case "partial": {
+      const o = b as typeof a;
+      return cmpStr(a.name, o.name) || cmpStr(a.param, o.param);
+    }
     case "apply":
       return cmpStr(a.fn, (b as typeof a).fn);
     case "eye":

@@ -10,6 +10,7 @@ export function rebuild(e: Expr, args: readonly Expr[]): Expr {
     case "num":
     case "sym":
     case "dvar":
+    case "partial":
     case "eye":
     case "ones":
     case "zeros":

@@ -28,7 +28,7 @@ import {
   numeric,
   zeros,
 } from "../expr/build.js";
-import { sym, type Expr, type Sym } from "../expr/expr.js";
+import { partial, sym, type Expr, type Sym } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 import {
   divideShape,
@@ -351,9 +351,7 @@ export class Resolver {
     if (DIMENSION_FUNCTIONS.has(e.fn)) return this.inferDimensionCall(e);
     const spec = FUNCTIONS.get(e.fn);
     if (!spec) {
-      if (e.fn === "partial") {
-        this.error("unsupported", "partial(...) for parameterised matrices is not supported yet", e.fnSpan);
-      }
+      if (e.fn === "partial") return this.inferPartial(e);
       if (this.problem.vars.has(e.fn) || this.problem.defsByName.has(e.fn)) {
         this.error("syntax", `'${e.fn}' is a value, not a function; there is no implicit multiplication`, e.fnSpan, {
           hint: `write ${e.fn}*(...) for a product`,
@@ -368,6 +366,24 @@ export class Resolver {
     const args = e.args.map((a) => this.infer(a));
     const shape = this.check(spec.shape(this.u, args.map((a) => a.shape)), e, e.args, e.fn);
     return { shape, build: () => spec.build(args.map((a) => a.build())) };
+  }
+
+  /** partial(Sigma, theta): the derivative of a declared Sigma(theta) with respect to its scalar theta. */
+  private inferPartial(e: Extract<SExpr, { type: "call" }>): Inferred {
+    const [f, p] = e.args;
+    if (e.args.length !== 2 || f?.type !== "name" || p?.type !== "name") {
+      return this.error("syntax", "partial takes a parameterised name and its parameter: partial(Sigma, theta)", e.span);
+    }
+    const v = this.problem.vars.get(f.name);
+    if (!v || v.param !== p.name) {
+      return this.error("unknown-name", `${f.name} is not declared as a function of ${p.name}`, f.span, {
+        hint: `declare it as ${f.name}(${p.name}) : TYPE`,
+      });
+    }
+    if (this.problem.vars.get(p.name)!.shape[0] !== 1) {
+      return this.error("unsupported", `partial derivatives with respect to the vector ${p.name} are not supported yet`, p.span);
+    }
+    return { shape: [this.u.known(v.shape[0]), this.u.known(v.shape[1])], build: () => partial(v.name, p.name, v.shape, v.sym.symmetric) };
   }
 
   /** eye(n), ones(n), ones(n, m), zeros(n, m): arguments are dimension names or positive integers. */

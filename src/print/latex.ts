@@ -31,6 +31,10 @@ export class LatexPrinter extends Printer {
     return latexName(n);
   }
 
+  protected partialDoc(name: string, param: string): Doc {
+    return { s: `\\frac{\\partial ${latexName(name)}}{\\partial ${latexName(param)}}`, p: ATOM };
+  }
+
   protected differential(n: string): Doc {
     return { s: `\\mathrm{d}${latexName(n)}`, p: ATOM };
   }

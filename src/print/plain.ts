@@ -18,6 +18,10 @@ export class PlainPrinter extends Printer {
     return n;
   }
 
+  protected partialDoc(name: string, param: string): Doc {
+    return { s: `partial(${name}, ${param})`, p: ATOM };
+  }
+
   protected differential(n: string): Doc {
     return { s: `d(${n})`, p: ATOM };
   }

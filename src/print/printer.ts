@@ -55,6 +55,8 @@ export abstract class Printer {
         return { s: this.name(e.name), p: ATOM };
       case "dvar":
         return this.differential(e.name);
+      case "partial":
+        return this.partialDoc(e.name, e.param);
       case "eye":
         return this.identity(e);
       case "ones":
@@ -135,6 +137,7 @@ export abstract class Printer {
   protected abstract number(r: Q.Rational): Doc;
   protected abstract name(n: string): string;
   protected abstract differential(n: string): Doc;
+  protected abstract partialDoc(name: string, param: string): Doc;
   protected abstract identity(e: Expr): Doc;
   protected abstract onesDoc(e: Expr): Doc;
   protected abstract zerosDoc(e: Expr): Doc;

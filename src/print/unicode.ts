@@ -69,6 +69,10 @@ export class UnicodePrinter extends Printer {
     return n;
   }
 
+  protected partialDoc(name: string, param: string): Doc {
+    return { s: `∂${name}/∂${param}`, p: PRODUCT };
+  }
+
   protected differential(n: string): Doc {
     return { s: `d${n}`, p: ATOM };
   }

@@ -90,6 +90,20 @@ describe("Hessians", () => {
   });
 });
 
+describe("the differential form of a matrix Hessian", () => {
+  it("d(∇f) for tr(XᵀAX) is (A + Aᵀ)dX, and agrees with differences of the gradient", () => {
+    const p = problemFromText("X : matrix(n,m); A : matrix(n,n)\nhessian tr(X'*A*X) wrt X");
+    if (!p.ok) throw new Error(p.error.message);
+    const a = answerAll(p.value)[0]!;
+    if (!a.ok) throw new Error(a.error.message);
+    const r = a.value.results[0]!;
+    expect(printExpr(r.gradientDifferential!, "unicode")).toBe("(A + Aᵀ)dX");
+    const g = gradient(p.value, a.value.query.expr, r.wrt).value;
+    const c = checkLinearisations(p.value, g, [{ wrt: r.wrt, claim: differentialClaim(r.gradientDifferential!) }], { seed: 2 });
+    expect(c.ok).toBe(true);
+  });
+});
+
 describe("differentials", () => {
   const ROWS: Row[] = [
     ["inv(X)", "X : matrix(n,n)", "X", "−X⁻¹dX X⁻¹"],
