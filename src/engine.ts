@@ -8,6 +8,7 @@ import { substitute } from "./expr/transform.js";
 import { errResult, okResult, UserError, type Diagnostic, type Result, type Source } from "./diagnostics/diagnostic.js";
 import { gradient } from "./calculus/gradient.js";
 import {
+  checkComponents,
   checkGradients,
   checkLinearisations,
   combineChecks,
@@ -39,7 +40,7 @@ export interface QueryAnswer {
    * Hessian of a matrix variable also d(∇f), the differential of the gradient, as a linear
    * expression in dX (the vec-coordinate Hessian alone hides that structure).
    */
-  results: Array<{ wrt: VarInfo; value: Expr; gradientDifferential?: Expr }>;
+  results: Array<{ wrt: VarInfo; value: Expr; gradientDifferential?: Expr; component?: string }>;
   check?: CheckResult;
   /** Names the answer uses that the user did not define, in order, with their bodies. */
   definitions: Array<[string, Expr]>;
@@ -158,6 +159,7 @@ function inlineDefinitions(problem: Problem, e: Expr): Expr {
 interface RawResult {
   wrt: VarInfo;
   value: Expr;
+  component?: string;
   gradientDifferential?: Expr;
   /** Checks `value` (a function of the printed, engine-name-expanded value). */
   check: (shown: Expr, opts: CheckOptions) => CheckResult;
@@ -167,8 +169,13 @@ function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
   const f = query.expr;
   return query.wrt.map((v): RawResult => {
     switch (query.kind) {
-      case "grad":
-        return { wrt: v, value: gradient(problem, f, v).value, check: (G, o) => checkGradients(problem, f, [{ wrt: v, value: G }], o) };
+      case "grad": {
+        const g = gradient(problem, f, v);
+        if (g.component) {
+          return { wrt: v, value: g.value, component: g.component, check: (G, o) => checkComponents(problem, f, v, G, o) };
+        }
+        return { wrt: v, value: g.value, check: (G, o) => checkGradients(problem, f, [{ wrt: v, value: G }], o) };
+      }
       case "differential": {
         const ctx = new DifferentialContext(problem, v.name);
         return { wrt: v, value: differentialIn(ctx, f), check: (dF, o) => checkLinearisations(problem, f, [{ wrt: v, claim: differentialClaim(dF) }], o) };
@@ -209,6 +216,7 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
     const results = raw.map((r, i) => ({
       wrt: r.wrt,
       value: presented[i]!,
+      ...(r.component ? { component: r.component } : {}),
       ...(r.gradientDifferential ? { gradientDifferential: factorCommon(r.gradientDifferential) } : {}),
     }));
     const ms = performance.now() - t0;

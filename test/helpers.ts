@@ -3,7 +3,7 @@
 
 import { expect } from "vitest";
 import { answerAll, expandDefinitions, problemFromText, type QueryAnswer } from "../src/engine.js";
-import { checkGradients } from "../src/evaluate/check.js";
+import { checkComponents, checkGradients, combineChecks } from "../src/evaluate/check.js";
 import { printExpr } from "../src/print/index.js";
 import { renderDiagnostic } from "../src/diagnostics/render.js";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
@@ -40,7 +40,10 @@ export function expectNumericallyRight(text: string, points = 3, seed = 7): Quer
   });
   for (const a of out) {
     const expanded = a.results.map((r) => ({ ...r, value: expandDefinitions(r.value, a.definitions) }));
-    const c = checkGradients(p, a.query.expr, expanded, { points, seed });
+    const components = expanded.filter((r) => r.component);
+    const c = components.length
+      ? components.map((r) => checkComponents(p, a.query.expr, r.wrt, r.value, { points, seed })).reduce(combineChecks)
+      : checkGradients(p, a.query.expr, expanded, { points, seed });
     expect(c.inconclusive, `no valid point for ${a.query.text}`).toBe(false);
     expect(c.maxRelError, `${a.query.text}: ${a.results.map((r) => printExpr(r.value, "plain")).join(" | ")}`).toBeLessThan(1e-6);
   }

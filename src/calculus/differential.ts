@@ -23,7 +23,10 @@ import {
   epow,
   subB,
 } from "../expr/build.js";
-import { assertNever, dvar, isScalar, partial, type Expr } from "../expr/expr.js";
+import { assertNever, componentName, dvar, isScalar, partial, type Expr } from "../expr/expr.js";
+
+/** The component index in answers for a vector parameter: ∂f/∂θ_k. */
+export const COMPONENT_INDEX = "k";
 import * as Q from "../expr/rational.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Problem } from "../parse/resolve.js";
@@ -113,12 +116,11 @@ export class DifferentialContext {
     if (e.role === "var" && e.name === this.wrt) return dvar(e.name, e.shape, e.symmetric);
     const v = this.problem.vars.get(e.name);
     if (v?.param === this.wrt) {
-      // dΣ = ∂Σ/∂θ dθ for a scalar θ
+      // dΣ = ∂Σ/∂θ dθ for a scalar θ; for a vector θ, per component: dΣ = ∂Σ/∂θ_k dθ_k
       const theta = this.problem.vars.get(this.wrt)!;
-      if (theta.shape[0] !== 1) {
-        fail("unsupported", `derivatives through ${e.name}(${this.wrt}) with a vector ${this.wrt} are not supported yet; declare a scalar parameter per component`);
-      }
-      return mul([partial(e.name, this.wrt, e.shape, e.symmetric), dvar(this.wrt, theta.shape, true)]);
+      if (theta.shape[0] === 1) return mul([partial(e.name, this.wrt, e.shape, e.symmetric), dvar(this.wrt, theta.shape, true)]);
+      const k = COMPONENT_INDEX;
+      return mul([partial(e.name, this.wrt, e.shape, e.symmetric, k), dvar(componentName(this.wrt, k), [1, 1], true)]);
     }
     return zeros(e.shape);
   }

@@ -10,7 +10,9 @@ import type { Expr } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { foldBodies } from "../expr/transform.js";
-import { DifferentialContext } from "./differential.js";
+import { COMPONENT_INDEX, DifferentialContext } from "./differential.js";
+import { componentName } from "../expr/expr.js";
+import { fail } from "../diagnostics/diagnostic.js";
 import { readoff, type Contributions } from "./readoff.js";
 
 export interface GradientResult {
@@ -19,6 +21,8 @@ export interface GradientResult {
   value: Expr;
   /** df as first written, before any read-off (for derivations). */
   differential: Expr;
+  /** For a vector parameter reached only through NAME(θ) declarations: `value` is component k. */
+  component?: string;
 }
 
 export function gradient(problem: Problem, f: Expr, wrt: VarInfo): GradientResult {
@@ -34,6 +38,14 @@ export function gradient(problem: Problem, f: Expr, wrt: VarInfo): GradientResul
     readoff(gK, ctx.d(def.body), contributions);
   }
   const parts = contributions.get(wrt.name);
+  const componentParts = contributions.get(componentName(wrt.name, COMPONENT_INDEX));
+  if (componentParts) {
+    // θ reached through Σ(θ): the answer is ∂f/∂θ_k, written with partial(Σ, θ, k)
+    if (parts) {
+      fail("unsupported", `${wrt.name} is used both directly and through functions of it; its gradient would need its components written out`);
+    }
+    return { wrt, value: foldDefinitions(problem, add(componentParts)), differential: df, component: COMPONENT_INDEX };
+  }
   let G = parts ? add(parts) : zeros(wrt.shape);
   if (wrt.sym.symmetric && !isSymmetric(G)) {
     // The symmetric gradient: the unique symmetric G with df = tr(G dX) for symmetric dX.

@@ -17,6 +17,8 @@ export interface JsonResult {
   latex: string;
   /** Hessian of a matrix variable: d(∇f) as a linear expression in dX, in plain form. */
   gradient_differential?: string;
+  /** For a vector parameter reached through NAME(θ): the answer is component `component` (k). */
+  component?: string;
 }
 
 export interface JsonCheck {
@@ -36,6 +38,7 @@ export function resultsToJson(a: QueryAnswer): JsonResult[] {
     unicode: printExpr(r.value, "unicode"),
     latex: printExpr(r.value, "latex"),
     ...(r.gradientDifferential ? { gradient_differential: printExpr(r.gradientDifferential, "plain") } : {}),
+    ...(r.component ? { component: r.component } : {}),
   }));
 }
 
@@ -76,7 +79,8 @@ function label(kind: QueryKind, name: string, form: FormName): string {
 export function answerToText(a: QueryAnswer, form: FormName): string {
   const lines = a.results.map((r) => {
     const body = printExpr(r.value, form);
-    const line = form === "plain" && a.results.length === 1 ? body : `${label(a.query.kind, r.wrt.name, form)}${body}`;
+    const name = r.component ? `${r.wrt.name}_${r.component}` : r.wrt.name;
+    const line = form === "plain" && a.results.length === 1 ? body : `${label(a.query.kind, name, form)}${body}`;
     if (!r.gradientDifferential) return line;
     const dg = printExpr(r.gradientDifferential, form);
     const lhs = { unicode: "d(∇f) = ", plain: "d(grad): ", latex: "\\mathrm{d}(\\nabla f) = " }[form];

@@ -108,36 +108,48 @@ export function sampleValue(v: VarInfo, dims: ReadonlyMap<string, number>, rng: 
 
 /**
  * A random smooth function of θ for a declared NAME(θ): spd (and symmetric) kept spd as
- * (L₀ + θL₁)(L₀ + θL₁)ᵀ + nI, anything else quadratic in θ.
+ * L(θ)L(θ)ᵀ + nI with L(θ) = L₀ + Σₖ θₖLₖ; anything else M₀ + Σₖ θₖAₖ + (Σₖ θₖ)²B.
  */
-export function sampleParameterised(v: VarInfo, dims: ReadonlyMap<string, number>, rng: Random): Parameterised {
+export function sampleParameterised(v: VarInfo, dims: ReadonlyMap<string, number>, p: number, rng: Random): Parameterised {
   const r = dimSize(v.shape[0], dims);
   const c = dimSize(v.shape[1], dims);
   const param = v.param!;
+  const thetas = (t: Matrix) => t.map((row) => row[0]!);
   if (v.typeKind === "spd" || v.typeKind === "symmetric") {
     const L0 = normalMatrix(r, r, rng);
-    const L1 = normalMatrix(r, r, rng);
-    const L = (t: number) => fill(r, r, (i, j) => L0[i]![j]! + t * L1[i]![j]!);
+    const Ls = Array.from({ length: p }, () => normalMatrix(r, r, rng));
+    const L = (t: Matrix) => {
+      const th = thetas(t);
+      return fill(r, r, (i, j) => L0[i]![j]! + th.reduce((s, x, k) => s + x * Ls[k]![i]![j]!, 0));
+    };
     const outer = (A: Matrix, B: Matrix) => fill(r, r, (i, j) => A[i]!.reduce((s, x, k) => s + x * B[j]![k]!, 0));
     return {
       param,
       value: (t) => {
         const Lt = L(t);
-        return fill(r, r, (i, j) => outer(Lt, Lt)[i]![j]! + (i === j ? r : 0));
+        const o = outer(Lt, Lt);
+        return fill(r, r, (i, j) => o[i]![j]! + (i === j ? r : 0));
       },
-      derivative: (t) => {
+      derivative: (t, k) => {
         const Lt = L(t);
-        const a = outer(L1, Lt);
-        const b = outer(Lt, L1);
+        const a = outer(Ls[k]!, Lt);
+        const b = outer(Lt, Ls[k]!);
         return fill(r, r, (i, j) => a[i]![j]! + b[i]![j]!);
       },
     };
   }
-  const [M0, M1, M2] = [0, 1, 2].map(() => normalMatrix(r, c, rng)) as [Matrix, Matrix, Matrix];
+  const M0 = normalMatrix(r, c, rng);
+  const As = Array.from({ length: p }, () => normalMatrix(r, c, rng));
+  const B = normalMatrix(r, c, rng);
+  const total = (t: Matrix) => thetas(t).reduce((s, x) => s + x, 0);
   return {
     param,
-    value: (t) => fill(r, c, (i, j) => M0[i]![j]! + t * M1[i]![j]! + t * t * M2[i]![j]!),
-    derivative: (t) => fill(r, c, (i, j) => M1[i]![j]! + 2 * t * M2[i]![j]!),
+    value: (t) => {
+      const th = thetas(t);
+      const T = total(t);
+      return fill(r, c, (i, j) => M0[i]![j]! + th.reduce((s, x, k) => s + x * As[k]![i]![j]!, 0) + T * T * B[i]![j]!);
+    },
+    derivative: (t, k) => fill(r, c, (i, j) => As[k]![i]![j]! + 2 * total(t) * B[i]![j]!),
   };
 }
 
@@ -153,13 +165,15 @@ export function withDefinitions(
   dims: Map<string, number>,
   generators?: Map<string, Parameterised>,
   perturbed?: string,
+  /** Which ∂NAME/∂θ_k the partial derivatives stand for (vector θ). */
+  component = 0,
 ): Env {
   const env: Env = { values: new Map(values), dims, ...(generators ? { generators } : {}) };
   for (const [name, g] of generators ?? []) {
     if (name === perturbed) continue; // differentiating with respect to NAME itself: keep its value
-    const theta = env.values.get(g.param)![0]![0]!;
+    const theta = env.values.get(g.param)!;
     env.values.set(name, g.value(theta));
-    env.values.set(`∂${name}/∂${g.param}`, g.derivative(theta));
+    env.values.set(`∂${name}/∂${g.param}`, g.derivative(theta, component));
   }
   for (const d of problem.defs) {
     const v = evaluate(d.body, env);
@@ -208,7 +222,10 @@ function drawPoint(problem: Problem, f: Expr, rng: Random): Point | undefined {
     const values = new Map<string, Matrix>();
     const generators = new Map<string, Parameterised>();
     for (const v of problem.vars.values()) {
-      if (v.param) generators.set(v.name, sampleParameterised(v, dims, rng));
+      if (v.param) {
+        const p = dimSize(problem.vars.get(v.param)!.shape[0], dims);
+        generators.set(v.name, sampleParameterised(v, dims, p, rng));
+      }
       else values.set(v.name, sampleValue(v, dims, rng));
     }
     try {
@@ -436,4 +453,47 @@ export function combineChecks(a: CheckResult, b: CheckResult): CheckResult {
     errors: Object.fromEntries(Object.keys({ ...a.errors, ...b.errors }).map((k) => [k, Math.max(a.errors[k] ?? 0, b.errors[k] ?? 0)])),
     dims: worse.dims,
   };
+}
+
+/**
+ * For a vector θ reached through NAME(θ) declarations the answer is the component ∂f/∂θ_k:
+ * evaluate it with the ∂NAME/∂θ_k of every k and compare with differences of f along e_k.
+ */
+export function checkComponents(problem: Problem, f: Expr, theta: VarInfo, Gk: Expr, opts: CheckOptions = {}): CheckResult {
+  const rng = new Random(opts.seed ?? 1);
+  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
+  const wanted = opts.points ?? 3;
+  let maxRelError = 0;
+  let compared = 0;
+  let dims: Record<string, number> = {};
+  for (let attempt = 0; attempt < wanted * 4 && compared < wanted; attempt++) {
+    const point = drawPoint(problem, f, rng);
+    if (!point) break;
+    try {
+      const t0 = point.env.values.get(theta.name)!;
+      const h = 1e-3 * Math.max(1, ...t0.flat().map(Math.abs));
+      const fd: Matrix = [];
+      const claimed: Matrix = [];
+      for (let k = 0; k < t0.length; k++) {
+        const phi = (t: number) => {
+          const values = new Map(point.env.values);
+          values.set(theta.name, t0.map((row, i) => [row[0]! + (i === k ? t : 0)]));
+          return scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators));
+        };
+        fd.push([derivative(phi, h)]);
+        const env = withDefinitions(problem, point.env.values, point.env.dims, point.env.generators, undefined, k);
+        claimed.push([scalarValue(Gk, env)]);
+      }
+      if (Math.max(frobeniusNorm(fd), frobeniusNorm(claimed)) < NOISE_FLOOR * Math.max(1, point.f)) continue;
+      const err = relativeError(fd, claimed);
+      compared++;
+      if (err >= maxRelError) {
+        maxRelError = err;
+        dims = Object.fromEntries(point.env.dims);
+      }
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+    }
+  }
+  return { ok: compared > 0 && maxRelError <= tolerance, inconclusive: compared === 0, points: compared, maxRelError, errors: { [theta.name]: maxRelError }, dims };
 }

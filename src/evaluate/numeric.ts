@@ -18,11 +18,12 @@ export interface Env {
   generators?: Map<string, Parameterised>;
 }
 
-/** A smooth function of a scalar parameter, with its exact derivative. */
+/** A smooth function of a (scalar or vector) parameter θ, with its exact partial derivatives. */
 export interface Parameterised {
   param: string;
-  value(theta: number): Matrix;
-  derivative(theta: number): Matrix;
+  value(theta: Matrix): Matrix;
+  /** ∂/∂θ_k (k = 0 for a scalar θ). */
+  derivative(theta: Matrix, k: number): Matrix;
 }
 
 export class DomainError extends Error {}

@@ -55,11 +55,15 @@ export interface Sym extends Base {
 }
 /** The differential d(name) of a variable or of a defined name. */
 export interface DVar extends Base { readonly kind: "dvar"; readonly name: string; readonly symmetric: boolean }
-/** ∂NAME/∂PARAM of an unknown smooth function NAME(PARAM) (declared `Sigma(theta) : spd(N)`). */
+/**
+ * ∂NAME/∂PARAM of an unknown smooth function NAME(PARAM) (declared `Sigma(theta) : spd(N)`);
+ * for a vector PARAM, `index` names the component: ∂NAME/∂PARAM_k.
+ */
 export interface Partial extends Base {
   readonly kind: "partial";
   readonly name: string;
   readonly param: string;
+  readonly index?: string;
   readonly symmetric: boolean;
 }
 export interface Eye extends Base { readonly kind: "eye" }
@@ -167,8 +171,8 @@ export function dvar(name: string, shape: Shape, symmetric: boolean): DVar {
   }));
 }
 
-export function partial(name: string, param: string, shape: Shape, symmetric: boolean): Partial {
-  return intern(`partial|${name}|${param}|${shapeKey(shape)}|${symmetric}`, (id) => ({
+export function partial(name: string, param: string, shape: Shape, symmetric: boolean, index?: string): Partial {
+  return intern(`partial|${name}|${param}|${index ?? ""}|${shapeKey(shape)}|${symmetric}`, (id) => ({
     kind: "partial",
     id,
     shape,
@@ -176,9 +180,13 @@ export function partial(name: string, param: string, shape: Shape, symmetric: bo
     size: 1,
     name,
     param,
+    ...(index !== undefined ? { index } : {}),
     symmetric,
   }));
 }
+
+/** The name of the scalar differential dθ_k of a vector parameter's component. */
+export const componentName = (param: string, index: string): string => `${param}[${index}]`;
 
 export function apply(fn: FnName, shape: Shape, args: readonly Expr[]): Apply {
   const key = `apply|${fn}|${shapeKey(shape)}|${args.map((a) => a.id).join(",")}`;

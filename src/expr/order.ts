@@ -59,7 +59,7 @@ function compareOwn(a: Expr, b: Expr): number {
       return cmpStr(a.name, (b as typeof a).name);
     case "partial": {
       const o = b as typeof a;
-      return cmpStr(a.name, o.name) || cmpStr(a.param, o.param);
+      return cmpStr(a.name, o.name) || cmpStr(a.param, o.param) || cmpStr(a.index ?? "", o.index ?? "");
     }
     case "apply":
       return cmpStr(a.fn, (b as typeof a).fn);

@@ -370,9 +370,9 @@ export class Resolver {
 
   /** partial(Sigma, theta): the derivative of a declared Sigma(theta) with respect to its scalar theta. */
   private inferPartial(e: Extract<SExpr, { type: "call" }>): Inferred {
-    const [f, p] = e.args;
-    if (e.args.length !== 2 || f?.type !== "name" || p?.type !== "name") {
-      return this.error("syntax", "partial takes a parameterised name and its parameter: partial(Sigma, theta)", e.span);
+    const [f, p, k] = e.args;
+    if (e.args.length < 2 || e.args.length > 3 || f?.type !== "name" || p?.type !== "name" || (k && k.type !== "name")) {
+      return this.error("syntax", "partial takes a parameterised name, its parameter and, for a vector parameter, a component name: partial(Sigma, theta) or partial(Sigma, theta, k)", e.span);
     }
     const v = this.problem.vars.get(f.name);
     if (!v || v.param !== p.name) {
@@ -380,10 +380,12 @@ export class Resolver {
         hint: `declare it as ${f.name}(${p.name}) : TYPE`,
       });
     }
-    if (this.problem.vars.get(p.name)!.shape[0] !== 1) {
-      return this.error("unsupported", `partial derivatives with respect to the vector ${p.name} are not supported yet`, p.span);
+    const vector = this.problem.vars.get(p.name)!.shape[0] !== 1;
+    if (vector !== (k !== undefined)) {
+      return this.error("syntax", vector ? `${p.name} is a vector: name the component, partial(${f.name}, ${p.name}, k)` : `${p.name} is a scalar: partial(${f.name}, ${p.name}) takes no component`, e.span);
     }
-    return { shape: [this.u.known(v.shape[0]), this.u.known(v.shape[1])], build: () => partial(v.name, p.name, v.shape, v.sym.symmetric) };
+    const index = k?.type === "name" ? k.name : undefined;
+    return { shape: [this.u.known(v.shape[0]), this.u.known(v.shape[1])], build: () => partial(v.name, p.name, v.shape, v.sym.symmetric, index) };
   }
 
   /** eye(n), ones(n), ones(n, m), zeros(n, m): arguments are dimension names or positive integers. */

@@ -31,8 +31,9 @@ export class LatexPrinter extends Printer {
     return latexName(n);
   }
 
-  protected partialDoc(name: string, param: string): Doc {
-    return { s: `\\frac{\\partial ${latexName(name)}}{\\partial ${latexName(param)}}`, p: ATOM };
+  protected partialDoc(name: string, param: string, index?: string): Doc {
+    const sub = index ? `_{${latexName(index)}}` : "";
+    return { s: `\\frac{\\partial ${latexName(name)}}{\\partial ${latexName(param)}${sub}}`, p: ATOM };
   }
 
   protected differential(n: string): Doc {

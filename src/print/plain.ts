@@ -18,8 +18,8 @@ export class PlainPrinter extends Printer {
     return n;
   }
 
-  protected partialDoc(name: string, param: string): Doc {
-    return { s: `partial(${name}, ${param})`, p: ATOM };
+  protected partialDoc(name: string, param: string, index?: string): Doc {
+    return { s: `partial(${name}, ${param}${index ? `, ${index}` : ""})`, p: ATOM };
   }
 
   protected differential(n: string): Doc {

@@ -56,7 +56,7 @@ export abstract class Printer {
       case "dvar":
         return this.differential(e.name);
       case "partial":
-        return this.partialDoc(e.name, e.param);
+        return this.partialDoc(e.name, e.param, e.index);
       case "eye":
         return this.identity(e);
       case "ones":
@@ -137,7 +137,7 @@ export abstract class Printer {
   protected abstract number(r: Q.Rational): Doc;
   protected abstract name(n: string): string;
   protected abstract differential(n: string): Doc;
-  protected abstract partialDoc(name: string, param: string): Doc;
+  protected abstract partialDoc(name: string, param: string, index?: string): Doc;
   protected abstract identity(e: Expr): Doc;
   protected abstract onesDoc(e: Expr): Doc;
   protected abstract zerosDoc(e: Expr): Doc;

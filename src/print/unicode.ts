@@ -69,8 +69,8 @@ export class UnicodePrinter extends Printer {
     return n;
   }
 
-  protected partialDoc(name: string, param: string): Doc {
-    return { s: `∂${name}/∂${param}`, p: PRODUCT };
+  protected partialDoc(name: string, param: string, index?: string): Doc {
+    return { s: `∂${name}/∂${param}${index ? `_${index}` : ""}`, p: PRODUCT };
   }
 
   protected differential(n: string): Doc {

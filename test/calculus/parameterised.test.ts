@@ -40,9 +40,21 @@ describe("parameterised matrices", () => {
     expect(back).toBe(G);
   });
 
-  it("declines what it cannot know: second derivatives through Sigma(theta), vector theta", () => {
+  it("a vector theta gives the component ∂f/∂θ_k, checked for every k", () => {
+    const text = readFileSync(example, "utf8").replace("theta : scalar", "theta : vector(p)");
+    const [a] = expectNumericallyRight(text);
+    expect(a!.results[0]!.component).toBe("k");
+    expect(plainGradients(a!)).toEqual([
+      "1/2*tr(inv(Sigma)*partial(Sigma, theta, k)) - 1/2*(y - mu)'*inv(Sigma)*(2*partial(mu, theta, k) + partial(Sigma, theta, k)*inv(Sigma)*(y - mu))",
+    ]);
+    // and it parses back
+    const back = problem(`${text.split("\n").filter((l) => !l.startsWith("grad")).join("\n")}\nr = ${plainGradients(a!)[0]}`);
+    expect(back.defsByName.get("r")!.body).toBe(a!.results[0]!.value);
+  });
+
+  it("declines what it cannot know: second derivatives through Sigma(theta), theta used directly and through Sigma", () => {
     expect(diagnosticOf("theta : scalar; Sigma(theta) : spd(N)\nhessian logdet(Sigma) wrt theta").kind).toBe("unsupported");
-    expect(diagnosticOf("theta : vector(p); Sigma(theta) : spd(N)\ngrad logdet(Sigma) wrt theta").kind).toBe("unsupported");
+    expect(diagnosticOf("theta : vector(p); Sigma(theta) : spd(N)\ngrad logdet(Sigma) + theta'*theta wrt theta").kind).toBe("unsupported");
     expect(diagnosticOf("theta : scalar; Sigma(theta) : spd(N); b : scalar\ngrad logdet(partial(Sigma, b)) wrt theta").kind).toBe("unknown-name");
   });
 });
