@@ -20,7 +20,7 @@ import {
 import { DifferentialContext } from "./calculus/differential.js";
 import { differentialIn, hessian, jacobian } from "./calculus/jacobian.js";
 import { parseExpression, parseProgram } from "./parse/parser.js";
-import { resolveProblem, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
+import { resolveProblem, Resolver, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
 import { RESERVED_NAMES } from "./parse/functions.js";
 import { factorCommon } from "./simplify/factor.js";
 import { nameCommonSubexpressions } from "./simplify/cse.js";
@@ -97,41 +97,82 @@ function statementsOf(text: string, sourceName: string, want: Statement["type"],
 
 const NAME_RE = /^(?:(?!ᵀ)[\p{L}_])(?:(?!ᵀ)[\p{L}\p{Nd}_])*$/u;
 
+/** The statements of the CLI/batch pieces, each parsed with its own source for carets. */
+function partsToItems(parts: Pick<ProblemParts, "decls" | "defs">): Result<SourcedStatement[]> {
+  const items: SourcedStatement[] = [];
+  for (const d of parts.decls) {
+    const r = statementsOf(d.text, d.source, "decl", "a declaration such as X : matrix(n, m)");
+    if (!r.ok) return r;
+    items.push(...r.value);
+  }
+  for (const d of parts.defs) {
+    const r = statementsOf(d.text, d.source, "def", "a definition such as K = Z*Z' + I");
+    if (!r.ok) return r;
+    items.push(...r.value);
+  }
+  return okResult(items);
+}
+
+function queryItem(parts: ProblemParts): Result<SourcedStatement> {
+  const exprSource: Source = { name: parts.expr.source, text: parts.expr.text };
+  const expr = parseExpression(parts.expr.text, exprSource);
+  if (!expr.ok) return expr;
+  if (parts.wrt.length === 0) {
+    return errResult({ kind: "syntax", message: "no variable to differentiate with respect to", hint: "add --wrt NAME" });
+  }
+  const wrtText = parts.wrt.join(", ");
+  const wrtSource: Source = { name: "wrt", text: wrtText };
+  let offset = 0;
+  const wrt: Ident[] = parts.wrt.map((name) => {
+    const span: Span = { start: offset, end: offset + name.length, line: 1, col: offset + 1 };
+    offset += name.length + 2;
+    return { name, span };
+  });
+  for (const w of wrt) {
+    if (!NAME_RE.test(w.name)) {
+      return errResult({ kind: "syntax", message: `'${w.name}' is not a variable name`, source: wrtSource, span: w.span });
+    }
+  }
+  const query: Statement = { type: "query", kind: parts.query, expr: expr.value, wrt, span: expr.value.span };
+  return okResult({ stmt: query, source: exprSource, wrtSource });
+}
+
 export function problemFromParts(parts: ProblemParts): Result<Problem> {
   return guarded(() => {
-    const items: SourcedStatement[] = [];
-    for (const d of parts.decls) {
-      const r = statementsOf(d.text, d.source, "decl", "a declaration such as X : matrix(n, m)");
-      if (!r.ok) return r;
-      items.push(...r.value);
+    const items = partsToItems(parts);
+    if (!items.ok) return items;
+    const q = queryItem(parts);
+    if (!q.ok) return q;
+    return resolveProblem([...items.value, q.value]);
+  });
+}
+
+/**
+ * A problem (with or without a query) plus free expressions resolved in its scope: the claimed
+ * gradient of `matdiff check`, the two sides of `matdiff equal`.
+ */
+export function problemWithExpressions(
+  parts: Pick<ProblemParts, "decls" | "defs"> & Partial<Pick<ProblemParts, "query" | "expr" | "wrt">>,
+  extra: Array<{ text: string; source: string }>,
+): Result<{ problem: Problem; exprs: Expr[] }> {
+  return guarded(() => {
+    const items = partsToItems(parts);
+    if (!items.ok) return items;
+    if (parts.expr && parts.query && parts.wrt) {
+      const q = queryItem(parts as ProblemParts);
+      if (!q.ok) return q;
+      items.value.push(q.value);
     }
-    for (const d of parts.defs) {
-      const r = statementsOf(d.text, d.source, "def", "a definition such as K = Z*Z' + I");
-      if (!r.ok) return r;
-      items.push(...r.value);
+    const r = new Resolver();
+    for (const item of items.value) r.add(item);
+    const exprs: Expr[] = [];
+    for (const x of extra) {
+      const source: Source = { name: x.source, text: x.text };
+      const parsed = parseExpression(x.text, source);
+      if (!parsed.ok) return parsed;
+      exprs.push(r.expression(parsed.value, source));
     }
-    const exprSource: Source = { name: parts.expr.source, text: parts.expr.text };
-    const expr = parseExpression(parts.expr.text, exprSource);
-    if (!expr.ok) return expr;
-    if (parts.wrt.length === 0) {
-      return errResult({ kind: "syntax", message: "no variable to differentiate with respect to", hint: "add --wrt NAME" });
-    }
-    const wrtText = parts.wrt.join(", ");
-    const wrtSource: Source = { name: "wrt", text: wrtText };
-    let offset = 0;
-    const wrt: Ident[] = parts.wrt.map((name) => {
-      const span: Span = { start: offset, end: offset + name.length, line: 1, col: offset + 1 };
-      offset += name.length + 2;
-      return { name, span };
-    });
-    for (const w of wrt) {
-      if (!NAME_RE.test(w.name)) {
-        return errResult({ kind: "syntax", message: `'${w.name}' is not a variable name`, source: wrtSource, span: w.span });
-      }
-    }
-    const query: Statement = { type: "query", kind: parts.query, expr: expr.value, wrt, span: expr.value.span };
-    items.push({ stmt: query, source: exprSource, wrtSource });
-    return resolveProblem(items);
+    return okResult({ problem: r.problem, exprs });
   });
 }
 

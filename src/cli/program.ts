@@ -2,7 +2,18 @@
 // main.ts binds CliIO to the real process.
 
 import { Command, CommanderError, Option } from "commander";
-import { answerAll, answerQuery, problemFromParts, problemFromText, type QueryAnswer } from "../engine.js";
+import {
+  answerAll,
+  answerQuery,
+  expandDefinitions,
+  problemFromParts,
+  problemFromText,
+  problemWithExpressions,
+  type QueryAnswer,
+} from "../engine.js";
+import type { Expr } from "../expr/expr.js";
+import { printExpr } from "../print/index.js";
+import { verifyEqual, verifyGradient } from "../verify.js";
 import { renderDiagnostic } from "../diagnostics/render.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import type { QueryKind } from "../parse/surface.js";
@@ -22,7 +33,9 @@ export const EXIT_CHECK_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 
 const QUERY_COMMANDS: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
-const VALUE_OPTIONS = new Set(["-d", "--decl", "--let", "--wrt", "-w", "--format", "-f", "--seed", "--points"]);
+const VALUE_OPTIONS = new Set(["-d", "--decl", "--let", "--wrt", "-w", "--format", "-f", "--seed", "--points", "--grad", "-g"]);
+/** Commands whose positional arguments are expressions (which may start with '-'). */
+const EXPRESSION_COMMANDS = new Set<string>([...QUERY_COMMANDS, "check", "equal"]);
 const FLAG_OPTIONS = new Set(["--check", "--inline", "-h", "--help"]);
 
 /**
@@ -139,6 +152,91 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 
   program
+    .command("check <expr>")
+    .description("verify a hand-derived gradient: exit 0 if right, 1 if wrong (with the correct one and a diagnosis)")
+    .requiredOption("-g, --grad <G>", "your gradient of EXPR with respect to the --wrt variable")
+    .option("-w, --wrt <name>", "the variable (one)", collect, [])
+    .option("-d, --decl <decls>", "declarations (repeatable)", collect, [])
+    .option("--let <def>", "a definition (repeatable, in order)", collect, [])
+    .addOption(formatOption())
+    .option("--seed <n>", "seed for the random points", "1")
+    .option("--points <n>", "how many random points", "3")
+    .addHelpText("after", `
+Examples:
+  $ matdiff check "x'*A*x" --wrt x --grad "2*A*x" -d "x : vector(n); A : matrix(n,n)"
+      (wrong unless A is symmetric: the correct gradient is (A + Aᵀ)x)
+  $ matdiff check "-D/2*logdet(K) - 1/2*tr(inv(K)*Y*Y')" --wrt Z --grad "inv(K)*Y*Y'*inv(K)*Z - D*inv(K)*Z" \\
+      -d "Y : matrix(N,D); Z : matrix(N,Q); beta : scalar" --let "K = Z*Z' + 1/beta*I"`)
+    .action((expr: string, o: QueryOpts & { grad: string }) => {
+      const wrt = o.wrt.flatMap((w) => w.split(",")).map((w) => w.trim()).filter((w) => w !== "");
+      if (wrt.length !== 1) return fail({ kind: "syntax", message: "check takes exactly one --wrt variable" });
+      const r = problemWithExpressions(
+        {
+          decls: o.decl.map((text, i) => ({ text, source: `-d (${i + 1})` })),
+          defs: o.let.map((text, i) => ({ text, source: `--let (${i + 1})` })),
+          query: "grad",
+          expr: { text: expr, source: "EXPR" },
+          wrt,
+        },
+        [{ text: o.grad, source: "--grad" }],
+      );
+      if (!r.ok) return fail(r.error);
+      const { problem, exprs } = r.value;
+      const answer = answerQuery(problem, problem.queries[0]!);
+      if (!answer.ok) return fail(answer.error);
+      const a = answer.value;
+      const correct = expandDefinitions(a.results[0]!.value, a.definitions);
+      const form = o.format === "json" ? "plain" : o.format;
+      const verdict = verifyGradient(problem, a.results[0]!.wrt, exprs[0]!, correct, (e) => printExpr(e, form), {
+        seed: Number(o.seed ?? 1),
+        points: Number(o.points ?? 3),
+      });
+      const correctText = answerToText({ ...a, check: undefined } as QueryAnswer, form);
+      if (o.format === "json") {
+        io.stdout(`${JSON.stringify({ ok: true, right: verdict.right, ...(verdict.right ? { how: verdict.how } : { diagnosis: verdict.diagnosis }), points: verdict.points, correct: answerToJson(a) })}\n`);
+      } else if (verdict.right) {
+        const how = verdict.how === "symbolic" ? "symbolically (the same canonical form) and " : "";
+        io.stdout(`right: your gradient agrees with matdiff's ${how}numerically at ${verdict.points} random points\n${correctText}\n`);
+      } else if (verdict.inconclusive) {
+        io.stdout(`inconclusive: ${verdict.diagnosis}\n`);
+      } else {
+        io.stdout(`WRONG: ${verdict.diagnosis}\ncorrect:\n${correctText}\n`);
+      }
+      if (!verdict.right && !("inconclusive" in verdict && verdict.inconclusive) && exitCode === EXIT_OK) exitCode = EXIT_CHECK_FAILED;
+    });
+
+  program
+    .command("equal <a> <b>")
+    .description("are two expressions equal (same declarations)? symbolically when the canonical forms agree, numerically otherwise")
+    .option("-d, --decl <decls>", "declarations (repeatable)", collect, [])
+    .option("--let <def>", "a definition (repeatable, in order)", collect, [])
+    .option("--seed <n>", "seed for the random points", "1")
+    .action((a: string, b: string, o: { decl: string[]; let: string[]; seed?: string }) => {
+      const r = problemWithExpressions(
+        { decls: o.decl.map((text, i) => ({ text, source: `-d (${i + 1})` })), defs: o.let.map((text, i) => ({ text, source: `--let (${i + 1})` })) },
+        [
+          { text: a, source: "A" },
+          { text: b, source: "B" },
+        ],
+      );
+      if (!r.ok) return fail(r.error);
+      const [x, y] = r.value.exprs as [Expr, Expr];
+      if (x.shape[0] !== y.shape[0] || x.shape[1] !== y.shape[1]) {
+        io.stdout(`not equal: A is ${x.shape[0]}×${x.shape[1]} and B is ${y.shape[0]}×${y.shape[1]}\n`);
+        if (exitCode === EXIT_OK) exitCode = EXIT_CHECK_FAILED;
+        return;
+      }
+      const v = verifyEqual(r.value.problem, x, y, { seed: Number(o.seed ?? 1) });
+      if (v.inconclusive) io.stdout("inconclusive: no random point in the domain\n");
+      else if (v.equal && v.how === "symbolic") io.stdout("equal: symbolically (the same canonical form)\n");
+      else if (v.equal) io.stdout(`equal: numerically, at ${v.points} random points (max relative error ${v.maxRelError.toExponential(1)}); not proved symbolically\n`);
+      else {
+        io.stdout(`not equal: they differ numerically (relative error ${v.maxRelError.toExponential(1)})\n`);
+        if (exitCode === EXIT_OK) exitCode = EXIT_CHECK_FAILED;
+      }
+    });
+
+  program
     .command("run <file>")
     .description("answer every query in a problem file (declarations, definitions, queries)")
     .addOption(formatOption())
@@ -179,7 +277,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     });
 
   const [first, ...rest] = argv;
-  const args = first && (QUERY_COMMANDS as readonly string[]).includes(first) ? [first, ...separateExpression(rest)] : argv;
+  const args = first && EXPRESSION_COMMANDS.has(first) ? [first, ...separateExpression(rest)] : argv;
   try {
     await program.parseAsync(args, { from: "user" });
   } catch (e) {

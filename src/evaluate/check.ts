@@ -497,3 +497,37 @@ export function checkComponents(problem: Problem, f: Expr, theta: VarInfo, Gk: E
   }
   return { ok: compared > 0 && maxRelError <= tolerance, inconclusive: compared === 0, points: compared, maxRelError, errors: { [theta.name]: maxRelError }, dims };
 }
+
+// ---------------------------------------------------------------- comparing two expressions
+
+/** Draw points and evaluate several same-shaped expressions at each (for equality and diagnoses). */
+export function samplePoints(problem: Problem, exprs: readonly Expr[], opts: CheckOptions = {}): Matrix[][] {
+  const rng = new Random(opts.seed ?? 1);
+  const wanted = opts.points ?? 3;
+  const out: Matrix[][] = [];
+  for (let k = 0; k < wanted * 4 && out.length < wanted; k++) {
+    const point = drawPoint(problem, exprs[0]!, rng);
+    if (!point) break;
+    try {
+      const values = exprs.map((e) => evaluate(e, point.env));
+      if (values.every(isFiniteMatrix)) out.push(values);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+    }
+  }
+  return out;
+}
+
+export interface NumericComparison {
+  equal: boolean;
+  inconclusive: boolean;
+  points: number;
+  maxRelError: number;
+}
+
+export function compareNumerically(problem: Problem, a: Expr, b: Expr, opts: CheckOptions = {}): NumericComparison {
+  const pts = samplePoints(problem, [a, b], opts);
+  const maxRelError = Math.max(0, ...pts.map(([x, y]) => relativeError(x!, y!)));
+  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
+  return { equal: pts.length > 0 && maxRelError <= tolerance, inconclusive: pts.length === 0, points: pts.length, maxRelError };
+}

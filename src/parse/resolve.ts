@@ -121,6 +121,12 @@ export class Resolver {
     }
   }
 
+  /** Resolve a free-standing expression (a claimed gradient, a side of `equal`) in this scope. */
+  expression(e: SExpr, source: Source): Expr {
+    this.source = source;
+    return this.infer(e).build();
+  }
+
   // ---------------------------------------------------------------- statements
 
   private checkNewName(id: Ident): void {
