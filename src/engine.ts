@@ -19,6 +19,7 @@ import {
 } from "./evaluate/check.js";
 import { DifferentialContext } from "./calculus/differential.js";
 import { differentialIn, hessian, jacobian } from "./calculus/jacobian.js";
+import { gradientSteps, type Step } from "./calculus/steps.js";
 import { parseExpression, parseProgram } from "./parse/parser.js";
 import { resolveProblem, Resolver, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
 import { RESERVED_NAMES } from "./parse/functions.js";
@@ -31,6 +32,8 @@ export interface QueryOptions {
   inline?: boolean;
   /** Compare with finite differences at random points. */
   check?: boolean | CheckOptions;
+  /** Also derive the answer step by step (grad queries). */
+  steps?: boolean;
 }
 
 export interface QueryAnswer {
@@ -40,7 +43,7 @@ export interface QueryAnswer {
    * Hessian of a matrix variable also d(∇f), the differential of the gradient, as a linear
    * expression in dX (the vec-coordinate Hessian alone hides that structure).
    */
-  results: Array<{ wrt: VarInfo; value: Expr; gradientDifferential?: Expr; component?: string }>;
+  results: Array<{ wrt: VarInfo; value: Expr; gradientDifferential?: Expr; component?: string; steps?: Step[] }>;
   check?: CheckResult;
   /** Names the answer uses that the user did not define, in order, with their bodies. */
   definitions: Array<[string, Expr]>;
@@ -254,9 +257,13 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
       presented = named.exprs;
       definitions = named.definitions;
     }
+    if (opts.steps && query.kind !== "grad") {
+      return errResult({ kind: "unsupported", message: `step-by-step derivations are available for grad queries, not ${query.kind} yet` });
+    }
     const results = raw.map((r, i) => ({
       wrt: r.wrt,
       value: presented[i]!,
+      ...(opts.steps && !r.component ? { steps: gradientSteps(problem, query.expr, r.wrt, presented[i]!) } : {}),
       ...(r.component ? { component: r.component } : {}),
       ...(r.gradientDifferential ? { gradientDifferential: factorCommon(r.gradientDifferential) } : {}),
     }));

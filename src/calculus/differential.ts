@@ -40,6 +40,8 @@ export class DifferentialContext {
   constructor(
     readonly problem: Problem,
     readonly wrt: string,
+    /** When given, the ids of the identities used are added to it (for derivations). */
+    readonly trace?: Set<string>,
   ) {}
 
   /** Does the defined name depend on wrt (directly or through earlier definitions)? */
@@ -85,22 +87,30 @@ export class DifferentialContext {
       case "partial":
         return fail("unsupported", `the second derivative of ${e.name}(${e.param}) is unknown, so partial(${e.name}, ${e.param}) cannot be differentiated`);
       case "add":
+        this.trace?.add("d-linearity");
         return add(e.args.map((t) => this.d(t)));
       case "mul":
+        if (e.args.filter((f) => this.depends(f)).length > 1) this.trace?.add("d-product");
         return this.leibniz(e.args, (fs) => mul(fs), e);
       case "hadamard":
+        this.trace?.add("d-hadamard");
         return this.leibniz(e.args, (fs) => hadamard(fs), e);
       case "kron": {
+        this.trace?.add("d-kron");
         const [a, b] = e.args as [Expr, Expr];
         return add([kron(this.d(a), b), kron(a, this.d(b))]);
       }
       case "transpose":
+        this.trace?.add("d-transpose");
         return transpose(this.d(e.args[0]!));
       case "hdiv":
+        this.trace?.add("d-quotient");
         return this.dQuotient(e.args[0]!, e.args[1]!);
       case "pow":
+        this.trace?.add(isScalar(e.args[0]!) ? "d-scalar-power" : "d-matrix-power");
         return this.dPower(e);
       case "epow":
+        this.trace?.add("d-elementwise-power");
         return this.dElementPower(e.args[0]!, e.args[1]!);
       case "inv":
         return this.byRule("inv", e.args[0]!);
@@ -188,6 +198,7 @@ export class DifferentialContext {
     if (!rule) {
       fail("unsupported", `no differentiation rule for ${head}(${printExpr(arg, "plain")})`);
     }
+    this.trace?.add(rule.id);
     return rule.template({ holes: new Map([["X", arg]]), d: (x) => this.d(x) });
   }
 }

@@ -205,3 +205,18 @@ export function rulesFor(head: string): CompiledRule[] {
   }
   return compiled.get(head) ?? [];
 }
+
+/** Structural rules (recursion in differential.ts, bookkeeping in gradient.ts), as a reader sees them. */
+export const STRUCTURAL_RULES: ReadonlyArray<{ id: string; statement: string; cite: string }> = [
+  { id: "d-linearity", statement: "d(A + B) = dA + dB", cite: "linearity" },
+  { id: "d-product", statement: "d(AB) = dA B + A dB", cite: "Matrix Cookbook (2012) eq. (37)" },
+  { id: "d-transpose", statement: "d(Xᵀ) = (dX)ᵀ", cite: "Matrix Cookbook (2012) eq. (35)" },
+  { id: "d-hadamard", statement: "d(A ⊙ B) = dA ⊙ B + A ⊙ dB", cite: "Matrix Cookbook (2012) eq. (38)" },
+  { id: "d-kron", statement: "d(A ⊗ B) = dA ⊗ B + A ⊗ dB", cite: "Matrix Cookbook (2012) eq. (39)" },
+  { id: "d-quotient", statement: "d(A ⊘ B) = dA ⊘ B − (A ⊙ dB) ⊘ (B ⊙ B)", cite: "elementwise quotient rule" },
+  { id: "d-scalar-power", statement: "d(x^p) = p x^(p−1) dx", cite: "power rule" },
+  { id: "d-matrix-power", statement: "d(X^k) = Σᵣ Xʳ dX X^(k−1−r)", cite: "Matrix Cookbook (2012) eq. (91)" },
+  { id: "d-elementwise-power", statement: "d(A.^B) = B ⊙ A.^(B−1) ⊙ dA + A.^B ⊙ log(A) ⊙ dB", cite: "elementwise power rule" },
+  { id: "read-off", statement: "df = G : dX ⇒ ∂f/∂X = G", cite: "Magnus & Neudecker, first identification theorem" },
+  { id: "symmetric-gradient", statement: "X symmetric: ∂f/∂X = (G + Gᵀ)/2", cite: "the symmetric gradient (LANGUAGE.md section 3)" },
+];

@@ -154,58 +154,67 @@ function decline(term: Expr): never {
 }
 
 /** Record the gradient contributions of `G : t` (G has t's shape; t is linear in differentials). */
-export function readoff(G: Expr, t: Expr, out: Contributions): void {
+export function readoff(G: Expr, t: Expr, out: Contributions, trace?: Set<string>): void {
   if (!hasDVar(t)) return;
+  const move = (id: string) => trace?.add(id);
   switch (t.kind) {
     case "dvar":
       return contribute(out, t.name, G);
     case "add":
-      for (const term of t.args) readoff(G, term, out); // linearity
+      for (const term of t.args) readoff(G, term, out, trace); // linearity
       return;
     case "transpose":
-      return readoff(transpose(G), t.args[0]!, out); // frob-transpose
+      move("frob-transpose");
+      return readoff(transpose(G), t.args[0]!, out, trace);
     case "mul":
-      return readoffProduct(G, t, out);
+      return readoffProduct(G, t, out, trace);
     case "hadamard": {
+      move("frob-hadamard");
       const i = t.args.findIndex(hasDVar);
       const others = t.args.filter((_, j) => j !== i);
-      return readoff(hadamard([G, ...others]), t.args[i]!, out); // frob-hadamard
+      return readoff(hadamard([G, ...others]), t.args[i]!, out, trace);
     }
     case "hdiv":
       if (hasDVar(t.args[1]!)) decline(t);
-      return readoff(hdiv(G, t.args[1]!), t.args[0]!, out); // frob-hdiv
+      move("frob-hdiv");
+      return readoff(hdiv(G, t.args[1]!), t.args[0]!, out, trace);
     case "kron": {
       const [a, b] = t.args as [Expr, Expr];
       if (hasDVar(a) && hasDVar(b)) decline(t);
-      return hasDVar(b) ? readoff(kronRightGradient(G, a, b), b, out) : readoff(kronLeftGradient(G, a, b), a, out);
+      move(hasDVar(b) ? "frob-kron-right" : "frob-kron-left");
+      return hasDVar(b) ? readoff(kronRightGradient(G, a, b), b, out, trace) : readoff(kronLeftGradient(G, a, b), a, out, trace);
     }
     case "apply":
-      return readoffApply(G, t, out);
+      return readoffApply(G, t, out, trace);
     default:
       return decline(t);
   }
 }
 
-function readoffApply(G: Expr, t: Extract<Expr, { kind: "apply" }>, out: Contributions): void {
+function readoffApply(G: Expr, t: Extract<Expr, { kind: "apply" }>, out: Contributions, trace?: Set<string>): void {
   const y = t.args[0]!;
+  const next = (id: string, g: Expr) => {
+    trace?.add(id);
+    readoff(g, y, out, trace);
+  };
   switch (t.fn) {
     case "tr":
-      return readoff(mul([G, eye(y.shape[0])]), y, out); // frob-trace
+      return next("frob-trace", mul([G, eye(y.shape[0])]));
     case "sum":
-      return readoff(mul([G, ones(y.shape)]), y, out); // frob-sum
+      return next("frob-sum", mul([G, ones(y.shape)]));
     case "diagm":
-      return readoff(applyFn("diagv", [G]), y, out); // frob-diag
+      return next("frob-diag", applyFn("diagv", [G]));
     case "diagv":
-      return readoff(applyFn("diagm", [G]), y, out); // frob-diag-of-matrix
+      return next("frob-diag-of-matrix", applyFn("diagm", [G]));
     case "vec":
-      return readoff(unvec(G, y.shape[0], y.shape[1]), y, out); // frob-vec
+      return next("frob-vec", unvec(G, y.shape[0], y.shape[1]));
     default:
       return decline(t);
   }
 }
 
 /** G : c·s₁…·A₁…Y…B₁… — move scalars and the factors left and right of Y onto G. */
-function readoffProduct(G: Expr, t: Expr, out: Contributions): void {
+function readoffProduct(G: Expr, t: Expr, out: Contributions, trace?: Set<string>): void {
   const factors = t.args;
   const i = factors.findIndex(hasDVar);
   if (factors.slice(i + 1).some(hasDVar)) decline(t); // not linear: cannot happen for a differential
@@ -213,15 +222,18 @@ function readoffProduct(G: Expr, t: Expr, out: Contributions): void {
   const others = factors.filter((_, j) => j !== i);
   if (isScalar(y) && !isScalar(t)) {
     // frob-scalar-factor: G : (s M) = (G : M) s
-    return readoff(frobenius(G, mul(others)), y, out);
+    trace?.add("frob-scalar-factor");
+    return readoff(frobenius(G, mul(others)), y, out, trace);
   }
-  if (isScalar(y)) return readoff(mul([G, ...others]), y, out);
+  if (isScalar(y)) return readoff(mul([G, ...others]), y, out, trace);
   const scalars = others.filter(isScalar);
   const left = factors.slice(0, i).filter((f) => !isScalar(f));
   const right = factors.slice(i + 1);
   // frob-left and frob-right at once: G : L Y R = Lᵀ G Rᵀ : Y
+  if (left.length) trace?.add("frob-left");
+  if (right.length) trace?.add("frob-right");
   const moved = mul([...scalars, transpose(mul(left.length ? left : [])), G, transpose(mul(right.length ? right : []))]);
-  return readoff(moved, y, out);
+  return readoff(moved, y, out, trace);
 }
 
 const col = (n: Dim): Expr => ones([n, 1]);

@@ -72,7 +72,7 @@ export function answerLine(line: string, lineNo: number): Record<string, unknown
   const problem = problemFromParts(parts);
   if (!problem.ok) return fail(problem.error);
   const check = req["check"] === true;
-  const answer = answerQuery(problem.value, problem.value.queries[0]!, { inline: req["inline"] === true, check });
+  const answer = answerQuery(problem.value, problem.value.queries[0]!, { inline: req["inline"] === true, check, steps: req["steps"] === true });
   if (!answer.ok) return fail(answer.error);
   const json = answerToJson(answer.value);
   const out: Record<string, unknown> = {

@@ -3,6 +3,7 @@
 import type { QueryAnswer } from "../engine.js";
 import type { Expr } from "../expr/expr.js";
 import type { QueryKind } from "../parse/surface.js";
+import { stepsToJson, stepsToLatex, stepsToText } from "./steps-format.js";
 import type { CheckResult } from "../evaluate/check.js";
 import { printExpr, type FormName } from "../print/index.js";
 import { latexName } from "../print/names.js";
@@ -19,6 +20,8 @@ export interface JsonResult {
   gradient_differential?: string;
   /** For a vector parameter reached through NAME(θ): the answer is component `component` (k). */
   component?: string;
+  /** With --steps / "steps": true: the derivation, line by line. */
+  steps?: unknown[];
 }
 
 export interface JsonCheck {
@@ -39,6 +42,7 @@ export function resultsToJson(a: QueryAnswer): JsonResult[] {
     latex: printExpr(r.value, "latex"),
     ...(r.gradientDifferential ? { gradient_differential: printExpr(r.gradientDifferential, "plain") } : {}),
     ...(r.component ? { component: r.component } : {}),
+    ...(r.steps ? { steps: stepsToJson(r.steps) } : {}),
   }));
 }
 
@@ -78,6 +82,7 @@ function label(kind: QueryKind, name: string, form: FormName): string {
 /** Terminal text for one answer: one line per variable (plain alone for a single variable). */
 export function answerToText(a: QueryAnswer, form: FormName): string {
   const lines = a.results.map((r) => {
+    if (r.steps) return form === "latex" ? stepsToLatex(r.steps) : stepsToText(r.steps, form);
     const body = printExpr(r.value, form);
     const name = r.component ? `${r.wrt.name}_${r.component}` : r.wrt.name;
     const line = form === "plain" && a.results.length === 1 ? body : `${label(a.query.kind, name, form)}${body}`;

@@ -36,7 +36,7 @@ const QUERY_COMMANDS: readonly QueryKind[] = ["grad", "jacobian", "hessian", "di
 const VALUE_OPTIONS = new Set(["-d", "--decl", "--let", "--wrt", "-w", "--format", "-f", "--seed", "--points", "--grad", "-g"]);
 /** Commands whose positional arguments are expressions (which may start with '-'). */
 const EXPRESSION_COMMANDS = new Set<string>([...QUERY_COMMANDS, "check", "equal"]);
-const FLAG_OPTIONS = new Set(["--check", "--inline", "-h", "--help"]);
+const FLAG_OPTIONS = new Set(["--check", "--inline", "--steps", "-h", "--help"]);
 
 /**
  * An expression may start with '-' (-D/2*logdet(K)); commander would read it as an option.
@@ -87,6 +87,7 @@ interface QueryOpts {
   format: OutputForm;
   check?: boolean;
   inline?: boolean;
+  steps?: boolean;
   seed?: string;
   points?: string;
 }
@@ -137,6 +138,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       .option("--seed <n>", "seed for --check's random points", "1")
       .option("--points <n>", "how many random points --check compares", "3")
       .option("--inline", "write the answer without the --let names (substitute their bodies)")
+      .option("--steps", "show the derivation step by step, each step naming the identity it used (grad)")
       .addHelpText("after", EXAMPLES)
       .action((expr: string, o: QueryOpts) => {
         const problem = problemFromParts({
@@ -147,7 +149,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           wrt: o.wrt.flatMap((w) => w.split(",")).map((w) => w.trim()).filter((w) => w !== ""),
         });
         if (!problem.ok) return fail(problem.error);
-        emit(answerQuery(problem.value, problem.value.queries[0]!, { inline: o.inline ?? false, check: checkOptions(o) }), o.format);
+        emit(answerQuery(problem.value, problem.value.queries[0]!, { inline: o.inline ?? false, check: checkOptions(o), steps: o.steps ?? false }), o.format);
       });
   }
 
@@ -243,7 +245,8 @@ Examples:
     .option("--check", "compare every answer with finite differences at random points")
     .option("--seed <n>", "seed for --check's random points", "1")
     .option("--inline", "write answers without the file's definitions")
-    .action((file: string, o: { format: OutputForm; check?: boolean; seed?: string; inline?: boolean }) => {
+    .option("--steps", "show each grad derivation step by step")
+    .action((file: string, o: { format: OutputForm; check?: boolean; seed?: string; inline?: boolean; steps?: boolean }) => {
       let text: string;
       try {
         text = io.readFile(file);
@@ -255,7 +258,7 @@ Examples:
       if (problem.value.queries.length === 0) {
         return fail({ kind: "syntax", message: `${file} has no query`, hint: "add a line such as: grad f wrt X" });
       }
-      const answers = answerAll(problem.value, { inline: o.inline ?? false, check: checkOptions(o) });
+      const answers = answerAll(problem.value, { inline: o.inline ?? false, check: checkOptions(o), steps: o.steps ?? false });
       answers.forEach((a, i) => {
         const q = problem.value.queries[i]!;
         if (o.format !== "json") io.stdout(`${o.format === "latex" ? "%" : "#"} ${q.kind} ${q.text} wrt ${q.wrt.map((v) => v.name).join(", ")}\n`);

@@ -1,0 +1,75 @@
+// --steps: the derivation as a sequence of equalities, each naming the identities it used.
+import katex from "katex";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.js";
+
+const example = fileURLToPath(new URL("../../examples/gplvm.matdiff", import.meta.url));
+
+async function cli(args: string[], stdin = "") {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    readFile: (p) => readFileSync(p, "utf8"),
+    readStdin: async () => stdin,
+  });
+  return { code, stdout, stderr };
+}
+
+describe("--steps on the GPLVM seed", () => {
+  it("shows dℓ with the log-det and inverse identities, dK, the Frobenius moves and the read-off", async () => {
+    const r = await cli(["run", example, "--steps"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    const line = (start: RegExp) => lines.find((l) => start.test(l)) ?? "";
+    expect(line(/^l +=/)).toContain("−½tr(K⁻¹YYᵀ) − ½D log|K|");
+    expect(line(/^dl +=/)).toMatch(/d-logdet/);
+    expect(line(/^dl +=/)).toMatch(/d-inv/);
+    expect(lines).toContain("      = (½K⁻¹YYᵀK⁻¹ − ½D K⁻¹) : dK    [frob-trace, frob-left, frob-right]");
+    expect(line(/^dK +=/)).toBe("dK    = Z dZᵀ + dZ Zᵀ    [d-linearity, d-product, d-transpose]");
+    expect(lines).toContain("      = (K⁻¹YYᵀK⁻¹ − D K⁻¹)Z : dZ    [frob-left, frob-transpose, frob-right]");
+    expect(line(/^∂l\/∂Z/)).toBe("∂l/∂Z = (K⁻¹YYᵀK⁻¹ − D K⁻¹)Z    [read-off]");
+    // each identity is stated once with its source
+    expect(r.stdout).toContain("d-logdet: d log|X| = tr(X⁻¹ dX) (Matrix Cookbook (2012) eq. (57))");
+    expect(r.stdout).toContain("d-inv: d(X⁻¹) = −X⁻¹ dX X⁻¹ (Matrix Cookbook (2012) eq. (59))");
+  });
+
+  it("LaTeX: an align environment that KaTeX renders", async () => {
+    const r = await cli(["run", example, "--steps", "--format", "latex"]);
+    const tex = r.stdout.slice(r.stdout.indexOf("\\begin{align}"), r.stdout.indexOf("\\end{align}") + "\\end{align}".length);
+    expect(tex).toMatch(/^\\begin\{align\}/);
+    expect(tex).toContain("\\mathrm{d}K &= ");
+    expect(() => katex.renderToString(tex, { displayMode: true, throwOnError: true })).not.toThrow();
+  });
+
+  it("JSON and batch: steps with the rules' statements and citations", async () => {
+    const line = JSON.stringify({
+      id: "s",
+      decls: { Y: "matrix(N,D)", Z: "matrix(N,Q)", beta: "scalar" },
+      defs: ["K = Z*Z' + 1/beta*I"],
+      expr: "-D/2*logdet(K) - 1/2*tr(inv(K)*Y*Y')",
+      wrt: "Z",
+      steps: true,
+    });
+    const out = JSON.parse((await cli(["batch"], line)).stdout);
+    const steps = out.results[0].steps as Array<{ lhs: { plain: string }; rules: Array<{ id: string; cite: string }> }>;
+    expect(steps.map((s) => s.lhs.plain)).toEqual(["f", "d(f)", "", "d(K)", "d(f)", "", "grad(f, Z)"]);
+    expect(steps[1]!.rules.find((r) => r.id === "d-logdet")!.cite).toBe("Matrix Cookbook (2012) eq. (57)");
+  });
+
+  it("is declined for query kinds it does not cover yet", async () => {
+    const r = await cli(["hessian", "x'*x", "--wrt", "x", "-d", "x : vector(n)", "--steps"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[unsupported\]: step-by-step derivations are available for grad queries/);
+  });
+
+  it("the steps' final line is the answer, which --check verifies", async () => {
+    const r = await cli(["grad", "1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)", "--wrt", "S", "-d", "y : vector(n); m : vector(n); S : spd(n)", "--steps", "--check"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("∂f/∂S = ½S⁻¹ − ½S⁻¹(y − m)(y − m)ᵀS⁻¹");
+    expect(r.stdout).toMatch(/check: passed/);
+  });
+});
