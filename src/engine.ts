@@ -24,6 +24,7 @@ import { parseExpression, parseProgram } from "./parse/parser.js";
 import { resolveProblem, Resolver, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
 import { RESERVED_NAMES } from "./parse/functions.js";
 import { factorCommon } from "./simplify/factor.js";
+import { present } from "./simplify/present.js";
 import { nameCommonSubexpressions } from "./simplify/cse.js";
 import type { Ident, QueryKind, Span, Statement } from "./parse/surface.js";
 
@@ -250,7 +251,7 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
     const t0 = performance.now();
     const raw = rawResults(problem, query);
     // presentation: factor what sums share, then (unless inlining) name repeated subexpressions
-    let presented = raw.map((r) => factorCommon(opts.inline ? inlineDefinitions(problem, r.value) : r.value));
+    let presented = raw.map((r) => present(opts.inline ? inlineDefinitions(problem, r.value) : r.value).expr);
     let definitions: Array<[string, Expr]> = [];
     if (!opts.inline) {
       const named = nameCommonSubexpressions(presented, namesInUse(problem));

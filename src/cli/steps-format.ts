@@ -4,7 +4,7 @@
 
 import type { Expr } from "../expr/expr.js";
 import { describeRule, type Step, type StepLhs, type StepRhs } from "../calculus/steps.js";
-import { printExpr, type FormName } from "../print/index.js";
+import { printExpr, printOperand, type FormName } from "../print/index.js";
 import { latexName } from "../print/names.js";
 
 function lhsText(l: StepLhs, form: FormName): string {
@@ -21,9 +21,10 @@ function lhsText(l: StepLhs, form: FormName): string {
   }
 }
 
+/** An operand of ':' (which binds looser than products): parenthesised only if it prints as a sum. */
 function operand(e: Expr, form: FormName): string {
-  const text = printExpr(e, form);
-  if (e.kind !== "add") return text;
+  const { text, isSum } = printOperand(e, form);
+  if (!isSum) return text;
   return form === "latex" ? `\\left(${text}\\right)` : `(${text})`;
 }
 

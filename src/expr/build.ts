@@ -247,7 +247,7 @@ function simplifyChain(chain: Expr[]): Expr[] {
       const [b2, k2] = powerParts(f);
       if (b1 === b2) {
         out.pop();
-        out.push(pow(b1, num(Q.rat(k1 + k2))));
+        if (k1 + k2 !== 0) out.push(pow(b1, num(Q.rat(k1 + k2))));
         continue;
       }
     }
@@ -260,13 +260,25 @@ function isDiagm(e: Expr): e is Extract<Expr, { kind: "apply" }> {
   return e.kind === "apply" && e.fn === "diagm";
 }
 
+/** A square factor as base^k, reading X⁻¹ as X^-1 and (X⁻¹)^k as X^-k, so X·X⁻³·X = X⁻¹. */
 function powerParts(e: Expr): [Expr, number] {
-  if (e.kind === "pow" && e.args[1]!.kind === "num" && Q.isInteger(e.args[1].value)) return [e.args[0]!, e.args[1].value.num];
+  if (e.kind === "pow" && e.args[1]!.kind === "num" && Q.isInteger(e.args[1].value)) {
+    const [b, k] = powerParts(e.args[0]!);
+    return [b, k * e.args[1].value.num];
+  }
+  if (e.kind === "inv") return [e.args[0]!, -1];
+  if (e.kind === "transpose") {
+    // (X⁻³)ᵀ is (Xᵀ)^-3: merge through transposes as well
+    const [b, k] = powerParts(e.args[0]!);
+    if (k !== 1 && b.kind !== "add") return [transpose(b), k];
+  }
   return [e, 1];
 }
 
 function areInverses(a: Expr, b: Expr): boolean {
-  return (a.kind === "inv" && a.args[0] === b) || (b.kind === "inv" && b.args[0] === a);
+  if ((a.kind === "inv" && a.args[0] === b) || (b.kind === "inv" && b.args[0] === a)) return true;
+  // Aᵀ·A⁻ᵀ and A⁻ᵀ·Aᵀ
+  return a.kind === "transpose" && b.kind === "transpose" && areInverses(a.args[0]!, b.args[0]!);
 }
 
 function chainShape(chain: readonly Expr[]): Shape {

@@ -86,6 +86,9 @@ export class LatexPrinter extends Printer {
   protected power(e: Expr): Doc {
     const [base, k] = e.args as [Expr, Expr];
     if (k.kind === "num" && Q.isNegative(k.value) && base.shape[0] === 1) return this.product(e);
+    if (base.kind === "inv" && k.kind === "num") {
+      return { s: `${this.wrap(this.doc(base.args[0]!), ATOM)}^{-${this.print(k)}}`, p: POSTFIX };
+    }
     return { s: `${this.wrap(this.doc(base), ATOM)}^{${this.print(k)}}`, p: POWER };
   }
 

@@ -4,8 +4,8 @@
 // Precedence, loosest first, matches the input grammar so `plain` output parses back to an equal
 // expression: sum < product < prefix minus < power < postfix < atom.
 
-import { mul, pow, scale, splitCoeff, transpose } from "../expr/build.js";
-import { assertNever, isScalar, num as numExpr, type Expr } from "../expr/expr.js";
+import { mul, pow, scale, splitCoeff, sumContent, transpose } from "../expr/build.js";
+import { assertNever, isScalar, node as rawNode, num as numExpr, type Expr } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 
 export const SUM = 1;
@@ -96,6 +96,17 @@ export abstract class Printer {
       // yᵀ − mᵀ reads better as (y − m)ᵀ
       return this.transposeDoc(flipped);
     }
+    let [k, rest] = sumContent(e);
+    if (!Q.isOne(k) && !Q.isOne(Q.neg(k)) && Q.isExact(k)) {
+      // the factored-out coefficient is positive (½(S⁻¹ − …), not −½(… − S⁻¹)) unless every term is negative
+      const allNegative = e.args.every((t) => Q.isNegative(splitCoeff(t)[0]));
+      if (Q.isNegative(k) !== allNegative) {
+        k = Q.neg(k);
+        rest = rawNode("add", rest.shape, rest.args.map((t) => scale(Q.MINUS_ONE, t)));
+      }
+      // ½S⁻¹ − ½S⁻¹uuᵀS⁻¹ reads as ½(S⁻¹ − S⁻¹uuᵀS⁻¹); it parses back to the same sum
+      return this.product(productOf(k, rest));
+    }
     const terms = presentOrder(e.args);
     let s = "";
     terms.forEach((t, i) => {
@@ -155,6 +166,11 @@ export abstract class Printer {
     const s = args.map((a, i) => this.wrap(this.doc(stripBroadcast(a)), i === 0 ? NEG : POWER)).join(op);
     return { s, p: PRODUCT };
   }
+}
+
+/** k·(sum) as a product node for display only (the canonical constructor would distribute it). */
+function productOf(k: Q.Rational, rest: Expr): Expr {
+  return rawNode("mul", rest.shape, [numExpr(k), rest]);
 }
 
 function negated(e: Expr): Expr {

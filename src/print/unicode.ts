@@ -139,6 +139,10 @@ export class UnicodePrinter extends Printer {
   protected power(e: Expr): Doc {
     const [base, k] = e.args as [Expr, Expr];
     if (k.kind === "num" && Q.isNegative(k.value) && base.shape[0] === 1) return this.product(e);
+    if (base.kind === "inv" && k.kind === "num" && Q.isInteger(k.value)) {
+      // (X⁻¹)² reads X⁻²
+      return { s: `${this.wrap(this.doc(base.args[0]!), ATOM)}${superscript(String(-k.value.num))}`, p: POSTFIX };
+    }
     const sup = k.kind === "num" && Q.isInteger(k.value) ? superscript(String(k.value.num)) : undefined;
     const b = this.wrap(this.doc(base), ATOM);
     if (sup) return { s: `${b}${sup}`, p: POSTFIX };

@@ -17,7 +17,7 @@ const TABLE: Array<[eq: string, expr: string, decls: string, wrt: string, expect
   ["(63)", "tr(A*inv(X)*B)", "A : matrix(m,n); X : matrix(n,n); B : matrix(n,m)", "X", "-inv(X)'*A'*B'*inv(X)'"],
   ["(64)", "tr(inv(X+A))", "X : matrix(n,n); A : matrix(n,n)", "X", "-(inv(A + X)^2)'"],
   ["(49)", "det(X)", "X : matrix(n,n)", "X", "det(X)*inv(X)'"],
-  ["(50)", "det(X'*A*X)", "X : matrix(n,n); A : matrix(n,n)", "X", "det(X'*A*X)*(A*X*inv(X'*A*X) + A'*X*inv(X'*A*X)')"],
+  ["(50)", "det(X'*A*X)", "X : matrix(n,n); A : matrix(n,n)", "X", "2*det(X'*A*X)*inv(X)'"],
   ["(51)", "logdet(X'*X)", "X : matrix(n,m)", "X", "2*X*inv(X'*X)"],
   ["(57)", "logdet(X)", "X : matrix(n,n)", "X", "inv(X)'"],
   ["(61)", "a'*inv(X)*b", "a : vector(n); X : matrix(n,n); b : vector(n)", "X", "-inv(X)'*a*b'*inv(X)'"],
@@ -31,7 +31,7 @@ const TABLE: Array<[eq: string, expr: string, decls: string, wrt: string, expect
   ["(57s)", "logdet(S)", "S : spd(n)", "S", "inv(S)"],
   ["(131)", "norm2(x)^2", "x : vector(n)", "x", "2*x"],
   ["(132)", "norm2(X)^2", "X : matrix(n,m)", "X", "2*X"],
-  ["(141s)", "tr(A*S)", "A : matrix(n,n); S : symmetric(n)", "S", "1/2*A + 1/2*A'"],
+  ["(141s)", "tr(A*S)", "A : matrix(n,n); S : symmetric(n)", "S", "1/2*(A + A')"],
 ];
 
 describe("Matrix Cookbook identities", () => {

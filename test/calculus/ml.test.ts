@@ -38,9 +38,9 @@ describe("machine-learning gradients", () => {
     expect(plainGradients(a!)).toEqual(["2*X'*(X*w - y)"]);
   });
 
-  it("matrix factorisation reads 2λU + 2(UVᵀ − X)V", () => {
+  it("matrix factorisation reads 2(UVᵀV + λU − XV)", () => {
     const [a] = expectNumericallyRight("X : matrix(n, m); U : matrix(n, k); V : matrix(m, k); lambda : scalar\ngrad norm2(X - U*V')^2 + lambda*norm2(U)^2 wrt U");
-    expect(plainGradients(a!)).toEqual(["2*lambda*U + 2*(U*V' - X)*V"]);
+    expect(plainGradients(a!)).toEqual(["2*(U*V'*V + lambda*U - X*V)"]);
   });
 });
 

@@ -54,7 +54,7 @@ const FAMILIES: Record<string, Row[]> = {
     ["sum(softmax(W*x).*y)", "W : matrix(k,d); x : vector(d); y : vector(k)", "W", "(y.*softmax(W*x) - (y'*softmax(W*x))*softmax(W*x))*x'"],
   ],
   powers: [
-    ["tr(X^-2)", "X : matrix(n,n)", "X", "-inv(X)'*(inv(X)^2)' - (inv(X)^2)'*inv(X)'"],
+    ["tr(X^-2)", "X : matrix(n,n)", "X", "-2*(inv(X)^3)'"],
     ["det(X)^2", "X : matrix(n,n)", "X", "2*det(X)^2*inv(X)'"],
     ["sqrt(x'*x)", "x : vector(n)", "x", "1/sqrt(x'*x)*x"],
   ],

@@ -13,13 +13,13 @@ describe("parameterised matrices", () => {
   it("Gaussian NLL wrt theta through Sigma(theta) and mu(theta)", () => {
     const [a] = expectNumericallyRight(readFileSync(example, "utf8"));
     expect(plainGradients(a!)).toEqual([
-      "1/2*tr(inv(Sigma)*partial(Sigma, theta)) - 1/2*(y - mu)'*inv(Sigma)*(2*partial(mu, theta) + partial(Sigma, theta)*inv(Sigma)*(y - mu))",
+      "1/2*(tr(inv(Sigma)*partial(Sigma, theta)) - (y - mu)'*inv(Sigma)*(2*partial(mu, theta) + partial(Sigma, theta)*inv(Sigma)*(y - mu)))",
     ]);
   });
 
   it("GP log marginal likelihood wrt theta through K(theta) (GPML eq. 5.9)", () => {
     const [a] = expectNumericallyRight("theta : scalar; K(theta) : spd(N); y : vector(N)\ngrad -1/2*y'*inv(K)*y - 1/2*logdet(K) wrt theta");
-    expect(unicodeGradients(a!)).toEqual(["½yᵀK⁻¹(∂K/∂theta)K⁻¹y − ½tr(K⁻¹(∂K/∂theta))"]);
+    expect(unicodeGradients(a!)).toEqual(["½(yᵀK⁻¹(∂K/∂theta)K⁻¹y − tr(K⁻¹(∂K/∂theta)))"]);
   });
 
   it("reads Greek names as papers do", () => {
@@ -45,7 +45,7 @@ describe("parameterised matrices", () => {
     const [a] = expectNumericallyRight(text);
     expect(a!.results[0]!.component).toBe("k");
     expect(plainGradients(a!)).toEqual([
-      "1/2*tr(inv(Sigma)*partial(Sigma, theta, k)) - 1/2*(y - mu)'*inv(Sigma)*(2*partial(mu, theta, k) + partial(Sigma, theta, k)*inv(Sigma)*(y - mu))",
+      "1/2*(tr(inv(Sigma)*partial(Sigma, theta, k)) - (y - mu)'*inv(Sigma)*(2*partial(mu, theta, k) + partial(Sigma, theta, k)*inv(Sigma)*(y - mu)))",
     ]);
     // and it parses back
     const back = problem(`${text.split("\n").filter((l) => !l.startsWith("grad")).join("\n")}\nr = ${plainGradients(a!)[0]}`);
