@@ -5,7 +5,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { answerQuery, expandDefinitions, problemFromText } from "../../src/engine.js";
-import { checkGradients } from "../../src/evaluate/check.js";
+import { checkGradients, compareNumerically } from "../../src/evaluate/check.js";
+import { gradient } from "../../src/calculus/gradient.js";
+import { present } from "../../src/simplify/present.js";
 import { rebuild } from "../../src/expr/transform.js";
 import type { Expr } from "../../src/expr/expr.js";
 import { printExpr } from "../../src/print/index.js";
@@ -87,5 +89,34 @@ describe("random expressions", () => {
       }),
       { numRuns: 300, seed: 7 },
     );
+  });
+});
+
+describe("the presentation phase", () => {
+  it("is numerically sound, idempotent and keeps the shape, on random answers", () => {
+    let rewritten = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const g = new ExprGenerator(new Random(seed)).problem();
+        if (!g) return true;
+        const p = problemFromText(`${DECLS}\ngrad ${g.terms.join(" + ")} wrt ${g.wrt}`);
+        if (!p.ok) return true;
+        let raw: Expr;
+        try {
+          raw = gradient(p.value, p.value.queries[0]!.expr, p.value.queries[0]!.wrt[0]!).value;
+        } catch {
+          return true; // declined constructs are covered above
+        }
+        const shown = present(raw).expr;
+        if (shown !== raw) rewritten++;
+        expect(shown.shape).toEqual(raw.shape);
+        expect(present(shown).expr).toBe(shown);
+        const same = compareNumerically(p.value, raw, shown, { seed, points: 2 });
+        if (!same.inconclusive) expect(same.maxRelError, printExpr(shown, "plain")).toBeLessThan(1e-8);
+        return true;
+      }),
+      { numRuns: 300, seed: 99 },
+    );
+    expect(rewritten).toBeGreaterThan(0);
   });
 });
