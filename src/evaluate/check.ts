@@ -300,12 +300,15 @@ export function relativeError(a: Matrix, b: Matrix): number {
   return frobeniusNorm(diff) / Math.max(frobeniusNorm(a), frobeniusNorm(b), 1e-8);
 }
 
-export function checkGradients(
-  problem: Problem,
-  f: Expr,
-  results: ReadonlyArray<{ wrt: VarInfo; value: Expr }>,
-  opts: CheckOptions = {},
-): CheckResult {
+/** What one point yields, per variable: finite differences and the claim, stacked alike. */
+type Measure = (point: Point) => Array<{ name: string; fd: Matrix; claimed: Matrix }>;
+
+/**
+ * The loop every check shares: draw points in the domain, measure, draw again where the stencil
+ * left the domain or the derivative is at the noise floor (no verdict either way there, as in the
+ * corpus checker), and keep the worst relative error.
+ */
+function runChecks(problem: Problem, f: Expr, opts: CheckOptions, measure: Measure): CheckResult {
   const rng = new Random(opts.seed ?? 1);
   const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
   const wanted = opts.points ?? 3;
@@ -316,22 +319,17 @@ export function checkGradients(
   for (let k = 0; k < wanted * 4 && compared < wanted; k++) {
     const point = drawPoint(problem, f, rng);
     if (!point) break;
-    let pointErrors: Record<string, number>;
+    const pointErrors: Record<string, number> = {};
     try {
-      pointErrors = {};
-      for (const r of results) {
-        const claimed = evaluate(r.value, point.env);
-        const fd = finiteDifferenceGradient(problem, f, point.env, r.wrt);
+      for (const { name, fd, claimed } of measure(point)) {
         if (!isFiniteMatrix(claimed) || !isFiniteMatrix(fd)) throw new DomainError("not finite");
-        // A derivative far below f's own size is at the noise floor of the stencil: no verdict
-        // either way, so draw another point (as the corpus checker does).
         if (Math.max(frobeniusNorm(fd), frobeniusNorm(claimed)) < NOISE_FLOOR * Math.max(1, Math.abs(point.f))) {
           throw new DomainError("derivative at noise level");
         }
-        pointErrors[r.wrt.name] = relativeError(fd, claimed);
+        pointErrors[name] = relativeError(fd, claimed);
       }
     } catch (e) {
-      if (e instanceof DomainError) continue; // the difference stencil left the domain: draw again
+      if (e instanceof DomainError) continue;
       throw e;
     }
     compared++;
@@ -343,14 +341,22 @@ export function checkGradients(
       }
     }
   }
-  return {
-    ok: compared > 0 && maxRelError <= tolerance,
-    inconclusive: compared === 0,
-    points: compared,
-    maxRelError,
-    errors,
-    dims,
-  };
+  return { ok: compared > 0 && maxRelError <= tolerance, inconclusive: compared === 0, points: compared, maxRelError, errors, dims };
+}
+
+export function checkGradients(
+  problem: Problem,
+  f: Expr,
+  results: ReadonlyArray<{ wrt: VarInfo; value: Expr }>,
+  opts: CheckOptions = {},
+): CheckResult {
+  return runChecks(problem, f, opts, (point) =>
+    results.map((r) => ({
+      name: r.wrt.name,
+      fd: finiteDifferenceGradient(problem, f, point.env, r.wrt),
+      claimed: evaluate(r.value, point.env),
+    })),
+  );
 }
 
 // ---------------------------------------------------------------- Jacobians and differentials
@@ -391,55 +397,26 @@ export function checkLinearisations(
   claims: ReadonlyArray<{ wrt: VarInfo; claim: Linearisation }>,
   opts: CheckOptions = {},
 ): CheckResult {
-  const rng = new Random(opts.seed ?? 1);
-  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
-  const wanted = opts.points ?? 3;
-  const errors: Record<string, number> = {};
-  let dims: Record<string, number> = {};
-  let maxRelError = 0;
-  let compared = 0;
-  for (let k = 0; k < wanted * 4 && compared < wanted; k++) {
-    const point = drawPoint(problem, F, rng);
-    if (!point) break;
-    const pointErrors: Record<string, number> = {};
-    try {
-      for (const { wrt, claim } of claims) {
-        const x0 = point.env.values.get(wrt.name)!;
-        const shape: [number, number] = [x0.length, x0[0]!.length];
-        const h = 1e-3 * Math.max(1, ...x0.flat().map(Math.abs));
-        const fdCols: Matrix[] = [];
-        const claimedCols: Matrix[] = [];
-        for (const { e } of directions(wrt, shape)) {
-          const phi = (t: number) => {
-            const values = new Map(point.env.values);
-            values.set(wrt.name, fill(shape[0], shape[1], (p, q) => x0[p]![q]! + t * e[p]![q]!));
-            return vecM(evaluate(F, withDefinitions(problem, values, point.env.dims, point.env.generators, wrt.name)));
-          };
-          fdCols.push(matrixDerivative(phi, h));
-          claimedCols.push(claim(point.env, wrt, e));
-        }
-        const fd = fdCols.flatMap((c) => c.flat()).map((x) => [x]);
-        const claimed = claimedCols.flatMap((c) => c.flat()).map((x) => [x]);
-        if (!isFiniteMatrix(fd) || !isFiniteMatrix(claimed)) throw new DomainError("not finite");
-        if (Math.max(frobeniusNorm(fd), frobeniusNorm(claimed)) < NOISE_FLOOR * Math.max(1, point.f)) {
-          throw new DomainError("derivative at noise level");
-        }
-        pointErrors[wrt.name] = relativeError(fd, claimed);
+  return runChecks(problem, F, opts, (point) =>
+    claims.map(({ wrt, claim }) => {
+      const x0 = point.env.values.get(wrt.name)!;
+      const shape: [number, number] = [x0.length, x0[0]!.length];
+      const h = 1e-3 * Math.max(1, ...x0.flat().map(Math.abs));
+      const fdCols: Matrix[] = [];
+      const claimedCols: Matrix[] = [];
+      for (const { e } of directions(wrt, shape)) {
+        const phi = (t: number) => {
+          const values = new Map(point.env.values);
+          values.set(wrt.name, fill(shape[0], shape[1], (p, q) => x0[p]![q]! + t * e[p]![q]!));
+          return vecM(evaluate(F, withDefinitions(problem, values, point.env.dims, point.env.generators, wrt.name)));
+        };
+        fdCols.push(matrixDerivative(phi, h));
+        claimedCols.push(claim(point.env, wrt, e));
       }
-    } catch (e) {
-      if (e instanceof DomainError) continue;
-      throw e;
-    }
-    compared++;
-    for (const [name, err] of Object.entries(pointErrors)) {
-      errors[name] = Math.max(errors[name] ?? 0, err);
-      if (err >= maxRelError) {
-        maxRelError = err;
-        dims = Object.fromEntries(point.env.dims);
-      }
-    }
-  }
-  return { ok: compared > 0 && maxRelError <= tolerance, inconclusive: compared === 0, points: compared, maxRelError, errors, dims };
+      const stack = (cols: Matrix[]) => cols.flatMap((c) => c.flat()).map((x) => [x]);
+      return { name: wrt.name, fd: stack(fdCols), claimed: stack(claimedCols) };
+    }),
+  );
 }
 
 /** Both checks must pass: the worse one speaks for the pair. */
@@ -460,42 +437,22 @@ export function combineChecks(a: CheckResult, b: CheckResult): CheckResult {
  * evaluate it with the ∂NAME/∂θ_k of every k and compare with differences of f along e_k.
  */
 export function checkComponents(problem: Problem, f: Expr, theta: VarInfo, Gk: Expr, opts: CheckOptions = {}): CheckResult {
-  const rng = new Random(opts.seed ?? 1);
-  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
-  const wanted = opts.points ?? 3;
-  let maxRelError = 0;
-  let compared = 0;
-  let dims: Record<string, number> = {};
-  for (let attempt = 0; attempt < wanted * 4 && compared < wanted; attempt++) {
-    const point = drawPoint(problem, f, rng);
-    if (!point) break;
-    try {
-      const t0 = point.env.values.get(theta.name)!;
-      const h = 1e-3 * Math.max(1, ...t0.flat().map(Math.abs));
-      const fd: Matrix = [];
-      const claimed: Matrix = [];
-      for (let k = 0; k < t0.length; k++) {
-        const phi = (t: number) => {
-          const values = new Map(point.env.values);
-          values.set(theta.name, t0.map((row, i) => [row[0]! + (i === k ? t : 0)]));
-          return scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators));
-        };
-        fd.push([derivative(phi, h)]);
-        const env = withDefinitions(problem, point.env.values, point.env.dims, point.env.generators, undefined, k);
-        claimed.push([scalarValue(Gk, env)]);
-      }
-      if (Math.max(frobeniusNorm(fd), frobeniusNorm(claimed)) < NOISE_FLOOR * Math.max(1, point.f)) continue;
-      const err = relativeError(fd, claimed);
-      compared++;
-      if (err >= maxRelError) {
-        maxRelError = err;
-        dims = Object.fromEntries(point.env.dims);
-      }
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
+  return runChecks(problem, f, opts, (point) => {
+    const t0 = point.env.values.get(theta.name)!;
+    const h = 1e-3 * Math.max(1, ...t0.flat().map(Math.abs));
+    const fd: Matrix = [];
+    const claimed: Matrix = [];
+    for (let k = 0; k < t0.length; k++) {
+      const phi = (t: number) => {
+        const values = new Map(point.env.values);
+        values.set(theta.name, t0.map((row, i) => [row[0]! + (i === k ? t : 0)]));
+        return scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators));
+      };
+      fd.push([derivative(phi, h)]);
+      claimed.push([scalarValue(Gk, withDefinitions(problem, point.env.values, point.env.dims, point.env.generators, undefined, k))]);
     }
-  }
-  return { ok: compared > 0 && maxRelError <= tolerance, inconclusive: compared === 0, points: compared, maxRelError, errors: { [theta.name]: maxRelError }, dims };
+    return [{ name: theta.name, fd, claimed }];
+  });
 }
 
 // ---------------------------------------------------------------- comparing two expressions

@@ -3,22 +3,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runCli, separateExpression } from "../../src/cli/program.js";
+import { cli } from "./run-cli.js";
+import { separateExpression } from "../../src/cli/program.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const example = (name: string) => `${ROOT}examples/${name}`;
 
-async function cli(args: string[], stdin = "") {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    readFile: (p) => readFileSync(p, "utf8"),
-    readStdin: async () => stdin,
-  });
-  return { code, stdout, stderr };
-}
 
 const GPLVM_ARGS = [
   "grad",

@@ -3,21 +3,10 @@ import katex from "katex";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/program.js";
+import { cli } from "./run-cli.js";
 
 const example = fileURLToPath(new URL("../../examples/gplvm.matdiff", import.meta.url));
 
-async function cli(args: string[], stdin = "") {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    readFile: (p) => readFileSync(p, "utf8"),
-    readStdin: async () => stdin,
-  });
-  return { code, stdout, stderr };
-}
 
 describe("--steps on the GPLVM seed", () => {
   it("shows dℓ with the log-det and inverse identities, dK, the Frobenius moves and the read-off", async () => {

@@ -1,19 +1,8 @@
 // matdiff check (a user's own gradient: right or wrong, with a diagnosis) and matdiff equal.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/program.js";
+import { cli } from "./run-cli.js";
 
-async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    readFile: (p) => readFileSync(p, "utf8"),
-    readStdin: async () => "",
-  });
-  return { code, stdout, stderr };
-}
 
 const GPLVM = ["-D/2*logdet(K) - 1/2*tr(inv(K)*Y*Y')", "--wrt", "Z", "-d", "Y : matrix(N,D); Z : matrix(N,Q); beta : scalar", "--let", "K = Z*Z' + 1/beta*I"];
 const check = (grad: string, problem = GPLVM) => cli(["check", ...problem, "--grad", grad]);
