@@ -5,7 +5,7 @@
 import { InternalError } from "./expr/build.js";
 import type { Expr } from "./expr/expr.js";
 import { substitute } from "./expr/transform.js";
-import { errResult, okResult, UserError, type Diagnostic, type Result, type Source } from "./diagnostics/diagnostic.js";
+import { errResult, okResult, UserError, type Result, type Source } from "./diagnostics/diagnostic.js";
 import { gradient } from "./calculus/gradient.js";
 import {
   checkComponents,
