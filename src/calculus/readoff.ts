@@ -4,7 +4,6 @@
 // identity of the table, so a derivation can name it.
 
 import {
-  add,
   applyFn,
   eye,
   frobenius,
@@ -258,9 +257,4 @@ function kronLeftGradient(G: Expr, y: Expr, b: Expr): Expr {
   const [p, q] = y.shape;
   const [m, n] = b.shape;
   return mul([kron(eye(p), row(m)), hadamard([G, kron(ones([p, q]), b)]), kron(eye(q), col(n))]);
-}
-
-/** Sum a name's contributions. */
-export function total(list: readonly Expr[]): Expr {
-  return add(list);
 }

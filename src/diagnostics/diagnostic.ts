@@ -38,19 +38,6 @@ export function fail(kind: ErrorKind, message: string, extra: Partial<Diagnostic
   throw new UserError({ kind, message, ...extra });
 }
 
-/** Line and column (1-based) of an offset in a text. */
-export function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let col = 1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === "\n") {
-      line++;
-      col = 1;
-    } else col++;
-  }
-  return { line, col };
-}
-
 /** Edit distance where swapping two adjacent letters is one edit (Sigam -> Sigma). */
 export function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));

@@ -6,7 +6,7 @@
 // Raw constructors here do no simplification; the canonical smart constructors live in build.ts.
 
 import type { Rational } from "./rational.js";
-import type { Dim, Shape } from "./shape.js";
+import type { Shape } from "./shape.js";
 
 export type FnName =
   // scalar-valued
@@ -193,36 +193,7 @@ export function apply(fn: FnName, shape: Shape, args: readonly Expr[]): Apply {
   return intern(key, (id) => ({ kind: "apply", id, shape, args, size: sizeOf(args), fn }));
 }
 
-/** Rebuild a node of the same kind with new children (raw: no simplification). */
-export function withArgs(e: Expr, args: readonly Expr[]): Expr {
-  switch (e.kind) {
-    case "num":
-    case "sym":
-    case "dvar":
-    case "partial":
-      return e;
-    case "apply":
-      return apply(e.fn, e.shape, args);
-    case "eye":
-    case "ones":
-    case "zeros":
-    case "add":
-    case "mul":
-    case "transpose":
-    case "inv":
-    case "pow":
-    case "hadamard":
-    case "hdiv":
-    case "epow":
-    case "kron":
-      return node(e.kind, e.shape, args);
-    default:
-      return assertNever(e);
-  }
-}
-
 export const isScalar = (e: Expr): boolean => e.shape[0] === 1 && e.shape[1] === 1;
-export const isColumn = (e: Expr): boolean => e.shape[1] === 1 && e.shape[0] !== 1;
 
 /** Does any dvar occur in e? Memoised: differentials are asked this constantly. */
 const dvarMemo = new WeakMap<Expr, boolean>();
@@ -239,8 +210,4 @@ export function hasDVar(e: Expr): boolean {
 export function mentions(e: Expr, name: string): boolean {
   if (e.kind === "sym") return e.name === name;
   return e.args.some((a) => mentions(a, name));
-}
-
-export function dimsOf(e: Expr): Dim[] {
-  return [e.shape[0], e.shape[1]];
 }

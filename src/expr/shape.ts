@@ -120,10 +120,6 @@ export const coreDims: DimAlgebra<Dim> = {
   product: dimProduct,
 };
 
-export function formatDim(d: Dim): string {
-  return String(d);
-}
-
 export function formatShape(s: Sh<unknown>): string {
   return `${String(s[0])}×${String(s[1])}`;
 }

@@ -37,6 +37,7 @@ import {
   kronShape,
   productShape,
   squareShape,
+  transposeShape,
   type Dim,
   type RuleResult,
   type Sh,
@@ -245,7 +246,7 @@ export class Resolver {
       }
       case "postfix": {
         const a = this.infer(e.arg);
-        if (e.op === "'") return { shape: [a.shape[1], a.shape[0]], build: () => transpose(a.build()) };
+        if (e.op === "'") return { shape: transposeShape(a.shape), build: () => transpose(a.build()) };
         const r = this.check(squareShape(this.u, "⁻¹", a.shape), e, [e.arg]);
         return { shape: r, build: () => inv(a.build()) };
       }

@@ -33,11 +33,6 @@ export function latexName(name: string): string {
   return latexBase(name.replace(/_/g, ""));
 }
 
-/** A unicode name is one "letter" when it can be juxtaposed without ambiguity (K, Σ). */
-export function isSingleGlyph(name: string): boolean {
-  return [...name].length === 1;
-}
-
 const SUPERSCRIPTS: Record<string, string> = {
   "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻",
 };
