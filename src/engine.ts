@@ -26,6 +26,7 @@ import { RESERVED_NAMES } from "./parse/functions.js";
 import { factorCommon } from "./simplify/factor.js";
 import { present } from "./simplify/present.js";
 import { nameCommonSubexpressions } from "./simplify/cse.js";
+import { Rereader } from "./answer/reread.js";
 import type { Ident, QueryKind, Span, Statement } from "./parse/surface.js";
 
 export interface QueryOptions {
@@ -261,19 +262,24 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
     if (opts.steps && query.kind !== "grad") {
       return errResult({ kind: "unsupported", message: `step-by-step derivations are available for grad queries, not ${query.kind} yet` });
     }
+    // what is printed is what is checked: each answer is read back from its plain text
+    const differentials = raw.map((r) => (r.gradientDifferential ? factorCommon(r.gradientDifferential) : undefined));
+    const rereader = new Rereader(problem, definitions, [...presented, ...differentials.filter((d): d is Expr => d !== undefined)]);
+    definitions = rereader.definitions;
+    const shown = presented.map((e) => rereader.settle(e));
     const results = raw.map((r, i) => ({
       wrt: r.wrt,
-      value: presented[i]!,
-      ...(opts.steps && !r.component ? { steps: gradientSteps(problem, query.expr, r.wrt, presented[i]!) } : {}),
+      value: shown[i]!,
+      ...(opts.steps && !r.component ? { steps: gradientSteps(problem, query.expr, r.wrt, shown[i]!) } : {}),
       ...(r.component ? { component: r.component } : {}),
-      ...(r.gradientDifferential ? { gradientDifferential: factorCommon(r.gradientDifferential) } : {}),
+      ...(differentials[i] ? { gradientDifferential: rereader.settle(differentials[i]!, "differential of the gradient") } : {}),
     }));
     const ms = performance.now() - t0;
     const answer: QueryAnswer = { query, results, definitions, ms };
     if (opts.check) {
-      // the check evaluates exactly what is printed, with the engine's names expanded
+      // the check evaluates the answer as read back from its printed text, engine names expanded
       const o = typeof opts.check === "object" ? opts.check : {};
-      answer.check = raw.map((r, i) => r.check(expandDefinitions(presented[i]!, definitions), o)).reduce(combineChecks);
+      answer.check = raw.map((r, i) => r.check(expandDefinitions(shown[i]!, definitions), o)).reduce(combineChecks);
     }
     return okResult(answer);
   });

@@ -103,7 +103,7 @@ function definitionLine(name: string, body: Expr, form: FormName): string {
     case "unicode":
       return `  where ${name} = ${text}`;
     case "latex":
-      return `\text{where } ${latexName(name)} = ${text}`;
+      return `\\text{where } ${latexName(name)} = ${text}`;
     case "plain":
       return `${name} = ${text}`;
   }

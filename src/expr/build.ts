@@ -317,7 +317,11 @@ export function mul(factors: readonly Expr[]): Expr {
     if (chains.length === 1) {
       const inner = chains[0]!;
       p.scalars = p.scalars.filter((s) => s !== inner);
-      for (const g of inner.args) (isScalar(g) ? p.scalars : p.chain).push(g);
+      // its coefficient joins ours: a product has one numeric factor, or the printer would lose one
+      for (const g of inner.args) {
+        if (g.kind === "num") p.coeff = Q.mul(p.coeff, g.value);
+        else (isScalar(g) ? p.scalars : p.chain).push(g);
+      }
     }
   }
   // A sum inside a product is kept primitive: its numeric content and sign move to the
@@ -544,7 +548,9 @@ export function hadamard(factors: readonly Expr[]): Expr {
           const rest = g.args.filter((x) => !isScalar(x));
           scalars.push(...sc);
           const r = rest.length === 1 ? rest[0]! : mul(rest);
-          if (r.kind !== "ones") arrays.push(r);
+          // 2(A ⊙ B) ⊙ C is flat: 2(A ⊙ B ⊙ C), so equal Hadamard products meet
+          if (r.kind === "hadamard") arrays.push(...r.args);
+          else if (r.kind !== "ones") arrays.push(r);
         } else arrays.push(g);
       }
     }

@@ -70,9 +70,17 @@ function endSpan(text: string): Span {
 }
 
 /** Refuse pathological nesting before the parser or any tree walk can overflow the stack. */
-function checkLimits(text: string, source: Source): Diagnostic | undefined {
-  if (text.length > MAX_INPUT_CHARS) {
-    return { kind: "limit", message: `input is ${text.length} characters; the limit is ${MAX_INPUT_CHARS}`, source };
+export interface ParseLimits {
+  nesting: number;
+  chars: number;
+}
+
+const INPUT_LIMITS: ParseLimits = { nesting: MAX_NESTING, chars: MAX_INPUT_CHARS };
+
+function checkLimits(text: string, source: Source, limits: ParseLimits): Diagnostic | undefined {
+  const MAX_NESTING = limits.nesting;
+  if (text.length > limits.chars) {
+    return { kind: "limit", message: `input is ${text.length} characters; the limit is ${limits.chars}`, source };
   }
   let depth = 0;
   let prefixRun = 0;
@@ -101,8 +109,8 @@ function checkLimits(text: string, source: Source): Diagnostic | undefined {
   return undefined;
 }
 
-function run<T>(start: StartSymbol, text: string, source: Source): Result<T> {
-  const limit = checkLimits(text, source);
+function run<T>(start: StartSymbol, text: string, source: Source, limits = INPUT_LIMITS): Result<T> {
+  const limit = checkLimits(text, source, limits);
   if (limit) return errResult(limit);
   const parser = new nearley.Parser(grammarFor(start));
   try {
@@ -141,6 +149,7 @@ export function parseProgram(text: string, source: Source = { name: "input", tex
   return run<Statement[]>("program", text, source);
 }
 
-export function parseExpression(text: string, source: Source = { name: "expression", text }): Result<SExpr> {
-  return run<SExpr>("expr", text, source);
+/** `limits` defaults to those of user input; rereading the engine's own output may allow more. */
+export function parseExpression(text: string, source: Source = { name: "expression", text }, limits = INPUT_LIMITS): Result<SExpr> {
+  return run<SExpr>("expr", text, source, limits);
 }

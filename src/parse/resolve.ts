@@ -28,7 +28,7 @@ import {
   numeric,
   zeros,
 } from "../expr/build.js";
-import { partial, sym, type Expr, type Sym } from "../expr/expr.js";
+import { componentName, dvar, partial, sym, type Expr, type Sym } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 import {
   divideShape,
@@ -108,6 +108,30 @@ export class Resolver {
   private readonly u = new Unifier();
   readonly problem: Problem = { vars: new Map(), dims: new Set(), defs: [], defsByName: new Map(), queries: [] };
   private source: Source = { name: "input", text: "" };
+  /** Accept `d(NAME)` (and `d(theta, k)`) as differentials: only when rereading printed answers. */
+  private differentials = false;
+
+  /**
+   * A resolver over an already resolved problem's names (its own copy of the scope), for reading
+   * back what the engine printed: answers, engine definitions, differentials.
+   */
+  static inScope(problem: Problem, opts: { differentials?: boolean } = {}): Resolver {
+    const r = new Resolver();
+    for (const [k, v] of problem.vars) r.problem.vars.set(k, v);
+    for (const d of problem.dims) r.problem.dims.add(d);
+    for (const d of problem.defs) {
+      r.problem.defs.push(d);
+      r.problem.defsByName.set(d.name, d);
+    }
+    r.differentials = opts.differentials ?? false;
+    return r;
+  }
+
+  /** Add a definition whose symbol the engine already made (an engine-named subexpression). */
+  defineResolved(info: DefInfo): void {
+    this.problem.defs.push(info);
+    this.problem.defsByName.set(info.name, info);
+  }
 
   add(item: SourcedStatement): void {
     this.source = item.source;
@@ -356,6 +380,7 @@ export class Resolver {
 
   private inferCall(e: Extract<SExpr, { type: "call" }>): Inferred {
     if (DIMENSION_FUNCTIONS.has(e.fn)) return this.inferDimensionCall(e);
+    if (this.differentials && e.fn === "d") return this.inferDifferential(e);
     const spec = FUNCTIONS.get(e.fn);
     if (!spec) {
       if (e.fn === "partial") return this.inferPartial(e);
@@ -373,6 +398,20 @@ export class Resolver {
     const args = e.args.map((a) => this.infer(a));
     const shape = this.check(spec.shape(this.u, args.map((a) => a.shape)), e, e.args, e.fn);
     return { shape, build: () => spec.build(args.map((a) => a.build())) };
+  }
+
+  /** d(X) as the plain form prints a differential; d(theta, k) for the component dθ_k. */
+  private inferDifferential(e: Extract<SExpr, { type: "call" }>): Inferred {
+    const [x, k] = e.args;
+    if (x?.type !== "name" || e.args.length > 2 || (k && k.type !== "name")) {
+      return this.error("syntax", "d takes a name, or a vector parameter and a component: d(X), d(theta, k)", e.span);
+    }
+    if (k?.type === "name") {
+      return { shape: this.scalarShape(), build: () => dvar(componentName(x.name, k.name), [1, 1], true) };
+    }
+    const s = this.problem.vars.get(x.name)?.sym ?? this.problem.defsByName.get(x.name)?.sym;
+    if (!s) return this.error("unknown-name", `unknown name '${x.name}'`, x.span);
+    return { shape: [this.u.known(s.shape[0]), this.u.known(s.shape[1])], build: () => dvar(s.name, s.shape, s.symmetric) };
   }
 
   /** partial(Sigma, theta): the derivative of a declared Sigma(theta) with respect to its scalar theta. */

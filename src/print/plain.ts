@@ -23,7 +23,9 @@ export class PlainPrinter extends Printer {
   }
 
   protected differential(n: string): Doc {
-    return { s: `d(${n})`, p: ATOM };
+    // the component dθ_k of a vector parameter is named theta[k] inside the engine
+    const component = /^(.*)\[(.*)\]$/.exec(n);
+    return { s: component ? `d(${component[1]}, ${component[2]})` : `d(${n})`, p: ATOM };
   }
 
   protected identity(e: Expr): Doc {

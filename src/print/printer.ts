@@ -108,11 +108,15 @@ export abstract class Printer {
       return this.product(productOf(k, rest));
     }
     const terms = presentOrder(e.args);
+    // c·ones(n) prints as the scalar c only beside an array term that fixes the sum's shape:
+    // 1 − y, but 𝟏 + s𝟏 stays as it is (1 + s would be a scalar)
+    const broadcastOk = isScalar(e) || terms.some((t) => !isScalar(stripBroadcast(t)));
     let s = "";
     terms.forEach((t, i) => {
       const [c, rest] = splitCoeff(t);
       const negative = Q.isNegative(c);
-      const body = stripBroadcast(negative ? scale(Q.neg(c), rest) : t);
+      const positive = negative ? scale(Q.neg(c), rest) : t;
+      const body = broadcastOk ? stripBroadcast(positive) : positive;
       const text = this.wrap(this.doc(body), PRODUCT);
       if (i === 0) s = negative ? `${this.minus()}${text}` : text;
       else s += negative ? ` ${this.minus()} ${text}` : ` + ${text}`;

@@ -1,0 +1,104 @@
+// What is printed is what is checked: every answer is printed in the plain form, read back under
+// the problem's declarations (plus the engine's own definitions), and must come back as the very
+// same interned node. The check, the other printed forms and generated code all start from the
+// node read back, so no printer defect can show the user a formula that was never verified.
+// A mismatch is a bug in a printer or a canonical constructor, reported as `internal`, never output.
+
+import { fail } from "../diagnostics/diagnostic.js";
+import { InternalError } from "../expr/build.js";
+import type { Expr, Sym } from "../expr/expr.js";
+import { parseExpression, MAX_INPUT_CHARS, MAX_NESTING } from "../parse/parser.js";
+import { Resolver, type Problem } from "../parse/resolve.js";
+import { printExpr } from "../print/index.js";
+
+/** Printed answers may nest deeper than typed input; the parser is iterative, the resolver is not. */
+const ANSWER_LIMITS = { nesting: MAX_NESTING * 10, chars: MAX_INPUT_CHARS * 5 };
+
+/** Reading back a settled form once more must give the same node; more rounds mean a bug. */
+const MAX_SETTLE_ROUNDS = 2;
+
+/** How often an answer had to be settled (read back into another node) since start: for the tests. */
+export const rereadStats = { settled: 0 };
+
+/** Every symbol of role "def" in the trees (the engine's names among them), by name. */
+function definitionSymbols(roots: readonly Expr[]): Map<string, Sym> {
+  const out = new Map<string, Sym>();
+  const seen = new Set<Expr>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (seen.has(e)) continue;
+    seen.add(e);
+    if (e.kind === "sym" && e.role === "def") out.set(e.name, e);
+    stack.push(...e.args);
+  }
+  return out;
+}
+
+export class Rereader {
+  private readonly resolver: Resolver;
+
+  /**
+   * `definitions` are the engine's named subexpressions, in dependency order; each body is read
+   * back (and must match) before its name becomes visible to later bodies and to the answers.
+   */
+  constructor(problem: Problem, definitions: ReadonlyArray<[string, Expr]>, answers: readonly Expr[]) {
+    this.resolver = Resolver.inScope(problem, { differentials: true });
+    const symbols = definitionSymbols([...answers, ...definitions.map(([, body]) => body)]);
+    this.definitions = definitions.map(([name, body]) => {
+      const settled = this.settle(body, `definition ${name}`);
+      const symbol = symbols.get(name);
+      // a name that no answer or body mentions needs no symbol to be read back
+      if (symbol) this.resolver.defineResolved({ name, sym: symbol, body: settled });
+      return [name, settled];
+    });
+  }
+
+  /** The engine's definitions as they are printed (each settled). */
+  readonly definitions: Array<[string, Expr]>;
+
+  /**
+   * The answer to print: `e`, or, where a constructor left `e` in a form its own text does not
+   * rebuild (two spellings of one Hadamard product, say), the node its text denotes, once that
+   * node's text reads back as itself. What is returned always satisfies parse(print(x)) === x.
+   */
+  settle(e: Expr, what = "answer"): Expr {
+    let current = e;
+    for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+      const back = this.readBack(current, what);
+      if (back === current) return current;
+      rereadStats.settled++;
+      current = back;
+    }
+    return this.reread(current, what);
+  }
+
+  /** The node that the plain text of `e` denotes; it is `e` itself, or this throws. */
+  reread(e: Expr, what = "answer"): Expr {
+    const back = this.readBack(e, what);
+    if (back !== e) {
+      throw new InternalError(`internal: the printed ${what} reads back as a different expression: ${printExpr(e, "plain")} (reads back as ${printExpr(back, "plain")})`);
+    }
+    return back;
+  }
+
+  private readBack(e: Expr, what: string): Expr {
+    const text = printExpr(e, "plain");
+    const source = { name: "printed answer", text };
+    const parsed = parseExpression(text, source, ANSWER_LIMITS);
+    if (!parsed.ok) {
+      if (parsed.error.kind === "limit") {
+        fail("limit", `the ${what} is too large to print and verify (${text.length} characters, ${e.size} nodes)`);
+      }
+      throw new InternalError(`internal: the printed ${what} does not parse (${parsed.error.message}): ${text}`);
+    }
+    let back: Expr;
+    try {
+      back = this.resolver.expression(parsed.value, source);
+    } catch (err) {
+      if (err instanceof RangeError) fail("limit", `the ${what} is nested too deeply to print and verify (${e.size} nodes)`);
+      throw new InternalError(`internal: the printed ${what} does not resolve (${err instanceof Error ? err.message : String(err)}): ${text}`);
+    }
+    return back;
+  }
+}
