@@ -393,8 +393,19 @@ function canonicalOrientation(chain: Expr[]): Expr[] {
 
 // ---------------------------------------------------------------- transpose, inverse, powers
 
+const transposeMemo = new WeakMap<Expr, Expr>();
+
+/** Memoised: nodes are interned and immutable, and printers ask for the transpose of every sum. */
 export function transpose(e: Expr): Expr {
   if (isScalar(e)) return e;
+  const hit = transposeMemo.get(e);
+  if (hit) return hit;
+  const r = transposeOf(e);
+  transposeMemo.set(e, r);
+  return r;
+}
+
+function transposeOf(e: Expr): Expr {
   switch (e.kind) {
     case "transpose":
       return e.args[0]!;

@@ -11,7 +11,7 @@ import { describeExpected, type Token } from "./lexer.js";
 import type { SExpr, Span, Statement } from "./surface.js";
 
 /** Nesting deeper than this is refused with a `limit` error before it can exhaust the stack. */
-export const MAX_NESTING = 200;
+export const MAX_NESTING = 1000;
 /** Input longer than this is refused with a `limit` error. */
 export const MAX_INPUT_CHARS = 200_000;
 

@@ -35,8 +35,26 @@ export interface ProductParts {
 export abstract class Printer {
   abstract readonly form: FormName;
 
+  /**
+   * Docs of the nodes printed so far in the current top-level call. Every node's text depends on
+   * the node alone, so each is laid out once: printing is linear in the size of the tree (shared
+   * subtrees count once), however often a hook asks for a child's doc.
+   */
+  private memo: Map<Expr, Doc> | undefined;
+
   print(e: Expr): string {
-    return this.doc(e).s;
+    return this.within(() => this.doc(e).s);
+  }
+
+  /** Run f with a memo table, keeping the outer one when called from inside a print. */
+  within<T>(f: () => T): T {
+    if (this.memo) return f();
+    this.memo = new Map();
+    try {
+      return f();
+    } finally {
+      this.memo = undefined;
+    }
   }
 
   protected wrap(d: Doc, min: number): string {
@@ -48,6 +66,16 @@ export abstract class Printer {
   }
 
   doc(e: Expr): Doc {
+    if (!this.memo) return this.within(() => this.doc(e));
+    let d = this.memo.get(e);
+    if (!d) {
+      d = this.layout(e);
+      this.memo.set(e, d);
+    }
+    return d;
+  }
+
+  private layout(e: Expr): Doc {
     switch (e.kind) {
       case "num":
         return this.number(e.value);
@@ -199,9 +227,15 @@ export function stripBroadcast(t: Expr): Expr {
   return t;
 }
 
+const transposeCounts = new WeakMap<Expr, number>();
+
+/** Transposes in the tree (each occurrence), memoised: the sum printer asks for every sum. */
 export function countTransposes(e: Expr): number {
+  const hit = transposeCounts.get(e);
+  if (hit !== undefined) return hit;
   let n = e.kind === "transpose" ? 1 : 0;
-  for (const a of e.args) n += countTransposes(a);
+  for (const a of e.args) n = Math.min(Number.MAX_SAFE_INTEGER, n + countTransposes(a));
+  transposeCounts.set(e, n);
   return n;
 }
 
