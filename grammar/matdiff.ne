@@ -33,6 +33,7 @@ declaration -> %name ":" type                {% ([n, , t]) => S.mkDecl(n, null, 
              | %name "(" %name ")" ":" type  {% ([n, , p, , , t]) => S.mkDecl(n, p, t.kw, t.dims, t.last) %}
 
 type        -> %kw_scalar                    {% ([k]) => ({ kw: k, dims: [], last: k }) %}
+             | %kw_positive                  {% ([k]) => ({ kw: k, dims: [], last: k }) %}
              | oneDimType "(" dim ")"        {% ([k, , d, c]) => ({ kw: k, dims: [d], last: c }) %}
              | %kw_matrix "(" dim "," dim ")" {% ([k, , a, , b, c]) => ({ kw: k, dims: [a, b], last: c }) %}
 

@@ -224,10 +224,10 @@ function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
       }
       case "differential": {
         const ctx = new DifferentialContext(problem, v.name);
-        return { wrt: v, value: differentialIn(ctx, f), check: (dF, o) => checkLinearisations(problem, f, [{ wrt: v, claim: differentialClaim(dF) }], o) };
+        return { wrt: v, value: differentialIn(ctx, f), check: (dF, o) => checkLinearisations(problem, f, [{ wrt: v, claim: differentialClaim(dF), expr: dF }], o) };
       }
       case "jacobian":
-        return { wrt: v, value: jacobian(problem, f, v), check: (J, o) => checkLinearisations(problem, f, [{ wrt: v, claim: jacobianClaim(J) }], o) };
+        return { wrt: v, value: jacobian(problem, f, v), check: (J, o) => checkLinearisations(problem, f, [{ wrt: v, claim: jacobianClaim(J), expr: J }], o) };
       case "hessian": {
         // H is checked against differences of the gradient, and the gradient against f
         const g = gradient(problem, f, v).value;
@@ -239,7 +239,7 @@ function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
           check: (H, o) =>
             combineChecks(
               checkGradients(problem, f, [{ wrt: v, value: g }], o),
-              checkLinearisations(problem, g, [{ wrt: v, claim: jacobianClaim(H) }], o),
+              checkLinearisations(problem, g, [{ wrt: v, claim: jacobianClaim(H), expr: H }], o),
             ),
         };
       }

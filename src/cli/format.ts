@@ -5,6 +5,7 @@ import type { Expr } from "../expr/expr.js";
 import type { QueryKind } from "../parse/surface.js";
 import { stepsToJson, stepsToLatex, stepsToText } from "./steps-format.js";
 import type { CheckResult } from "../evaluate/check.js";
+import { describeKinds } from "../evaluate/domain.js";
 import { printExpr, type FormName } from "../print/index.js";
 import { latexName } from "../print/names.js";
 
@@ -28,6 +29,10 @@ export interface JsonCheck {
   ok: boolean;
   inconclusive: boolean;
   points: number;
+  /** Points skipped because the differences were too uncertain to judge. */
+  untrusted: number;
+  /** The kinds of the points judged ("around 1", "negative", "small", "large", "mixed"). */
+  kinds: string[];
   max_rel_error: number;
   errors: Record<string, number>;
   dims: Record<string, number>;
@@ -47,7 +52,7 @@ export function resultsToJson(a: QueryAnswer): JsonResult[] {
 }
 
 export function checkToJson(c: CheckResult): JsonCheck {
-  return { ok: c.ok, inconclusive: c.inconclusive, points: c.points, max_rel_error: c.maxRelError, errors: c.errors, dims: c.dims };
+  return { ok: c.ok, inconclusive: c.inconclusive, points: c.points, untrusted: c.untrusted, kinds: c.kinds, max_rel_error: c.maxRelError, errors: c.errors, dims: c.dims };
 }
 
 export function answerToJson(a: QueryAnswer): Record<string, unknown> {
@@ -111,8 +116,13 @@ function definitionLine(name: string, body: Expr, form: FormName): string {
 
 export function checkToText(c: CheckResult): string {
   const err = c.maxRelError.toExponential(1);
-  if (c.inconclusive) return "check: inconclusive: no random point in the function's domain was found";
-  if (c.ok) return `check: passed: agrees with finite differences at ${c.points} random points (max relative error ${err})`;
+  const untrusted = c.untrusted > 0 ? `; ${c.untrusted} more point${c.untrusted === 1 ? "" : "s"} skipped where the differences were too uncertain to judge` : "";
+  if (c.inconclusive) {
+    return c.untrusted > 0
+      ? `check: inconclusive: finite differences were too uncertain to judge at every point (${c.untrusted} tried)`
+      : "check: inconclusive: no random point in the function's domain was found";
+  }
+  if (c.ok) return `check: passed: agrees with finite differences at ${describeKinds(c.kinds)} (max relative error ${err})${untrusted}`;
   const sizes = Object.entries(c.dims).map(([k, v]) => `${k}=${v}`).join(", ");
   return `check: FAILED: differs from finite differences (relative error ${err}${sizes ? ` with ${sizes}` : ""})`;
 }

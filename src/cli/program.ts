@@ -13,7 +13,8 @@ import {
 } from "../engine.js";
 import type { Expr } from "../expr/expr.js";
 import { printExpr } from "../print/index.js";
-import { verifyEqual, verifyGradient } from "../verify.js";
+import { CLAIM_POINTS, verifyEqual, verifyGradient } from "../verify.js";
+import { describeKinds } from "../evaluate/domain.js";
 import { renderDiagnostic } from "../diagnostics/render.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import type { QueryKind } from "../parse/surface.js";
@@ -92,9 +93,18 @@ interface QueryOpts {
   points?: string;
 }
 
-function checkOptions(o: { check?: boolean; seed?: string; points?: string }) {
+/** A check that has run this long reports its progress on stderr (it never writes to stdout). */
+const PROGRESS_AFTER_MS = 1000;
+
+function checkOptions(o: { check?: boolean; seed?: string; points?: string }, io: CliIO) {
   if (!o.check) return false;
-  return { seed: o.seed ? Number(o.seed) : 1, points: o.points ? Number(o.points) : 3 };
+  return {
+    seed: o.seed ? Number(o.seed) : 1,
+    points: o.points ? Number(o.points) : 3,
+    onProgress: (done: number, wanted: number, ms: number) => {
+      if (ms > PROGRESS_AFTER_MS) io.stderr(`check: point ${done} of ${wanted} (${(ms / 1000).toFixed(1)} s)\n`);
+    },
+  };
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -149,7 +159,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           wrt: o.wrt.flatMap((w) => w.split(",")).map((w) => w.trim()).filter((w) => w !== ""),
         });
         if (!problem.ok) return fail(problem.error);
-        emit(answerQuery(problem.value, problem.value.queries[0]!, { inline: o.inline ?? false, check: checkOptions(o), steps: o.steps ?? false }), o.format);
+        emit(answerQuery(problem.value, problem.value.queries[0]!, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false }), o.format);
       });
   }
 
@@ -162,7 +172,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option("--let <def>", "a definition (repeatable, in order)", collect, [])
     .addOption(formatOption())
     .option("--seed <n>", "seed for the random points", "1")
-    .option("--points <n>", "how many random points", "3")
+    .option("--points <n>", "how many random points (each kind in turn: around 1, negative, small, large, mixed)", String(CLAIM_POINTS))
     .addHelpText("after", `
 Examples:
   $ matdiff check "x'*A*x" --wrt x --grad "2*A*x" -d "x : vector(n); A : matrix(n,n)"
@@ -189,20 +199,24 @@ Examples:
       const a = answer.value;
       const correct = expandDefinitions(a.results[0]!.value, a.definitions);
       const form = o.format === "json" ? "plain" : o.format;
-      const verdict = verifyGradient(problem, a.results[0]!.wrt, exprs[0]!, correct, (e) => printExpr(e, form), {
+      const verdict = verifyGradient(problem, problem.queries[0]!.expr, a.results[0]!.wrt, exprs[0]!, correct, (e: Expr) => printExpr(e, form), {
         seed: Number(o.seed ?? 1),
-        points: Number(o.points ?? 3),
+        points: Number(o.points ?? CLAIM_POINTS),
       });
       const correctText = answerToText({ ...a, check: undefined } as QueryAnswer, form);
       if (o.format === "json") {
-        io.stdout(`${JSON.stringify({ ok: true, right: verdict.right, ...(verdict.right ? { how: verdict.how } : { diagnosis: verdict.diagnosis }), points: verdict.points, correct: answerToJson(a) })}\n`);
+        const detail = verdict.right
+          ? { how: verdict.how, kinds: verdict.kinds }
+          : { diagnosis: verdict.diagnosis, ...(verdict.counterexample ? { counterexample: verdict.counterexample } : {}) };
+        io.stdout(`${JSON.stringify({ ok: true, right: verdict.right, ...detail, points: verdict.points, correct: answerToJson(a) })}\n`);
       } else if (verdict.right) {
         const how = verdict.how === "symbolic" ? "symbolically (the same canonical form) and " : "";
-        io.stdout(`right: your gradient agrees with matdiff's ${how}numerically at ${verdict.points} random points\n${correctText}\n`);
+        io.stdout(`right: your gradient agrees with matdiff's ${how}numerically at ${describeKinds(verdict.kinds)}\n${correctText}\n`);
       } else if (verdict.inconclusive) {
         io.stdout(`inconclusive: ${verdict.diagnosis}\n`);
       } else {
-        io.stdout(`WRONG: ${verdict.diagnosis}\ncorrect:\n${correctText}\n`);
+        const where = verdict.counterexample ? `\n  for example ${verdict.counterexample}` : "";
+        io.stdout(`WRONG: ${verdict.diagnosis}${where}\ncorrect:\n${correctText}\n`);
       }
       if (!verdict.right && !("inconclusive" in verdict && verdict.inconclusive) && exitCode === EXIT_OK) exitCode = EXIT_CHECK_FAILED;
     });
@@ -213,7 +227,8 @@ Examples:
     .option("-d, --decl <decls>", "declarations (repeatable)", collect, [])
     .option("--let <def>", "a definition (repeatable, in order)", collect, [])
     .option("--seed <n>", "seed for the random points", "1")
-    .action((a: string, b: string, o: { decl: string[]; let: string[]; seed?: string }) => {
+    .option("--points <n>", "how many random points (each kind in turn: around 1, negative, small, large, mixed)", String(CLAIM_POINTS))
+    .action((a: string, b: string, o: { decl: string[]; let: string[]; seed?: string; points?: string }) => {
       const r = problemWithExpressions(
         { decls: o.decl.map((text, i) => ({ text, source: `-d (${i + 1})` })), defs: o.let.map((text, i) => ({ text, source: `--let (${i + 1})` })) },
         [
@@ -228,12 +243,13 @@ Examples:
         if (exitCode === EXIT_OK) exitCode = EXIT_CHECK_FAILED;
         return;
       }
-      const v = verifyEqual(r.value.problem, x, y, { seed: Number(o.seed ?? 1) });
+      const v = verifyEqual(r.value.problem, x, y, { seed: Number(o.seed ?? 1), points: Number(o.points ?? CLAIM_POINTS) });
       if (v.inconclusive) io.stdout("inconclusive: no random point in the domain\n");
       else if (v.equal && v.how === "symbolic") io.stdout("equal: symbolically (the same canonical form)\n");
-      else if (v.equal) io.stdout(`equal: numerically, at ${v.points} random points (max relative error ${v.maxRelError.toExponential(1)}); not proved symbolically\n`);
+      else if (v.equal) io.stdout(`equal: numerically, at ${describeKinds(v.kinds)} (max relative error ${v.maxRelError.toExponential(1)}); not proved symbolically\n`);
       else {
-        io.stdout(`not equal: they differ numerically (relative error ${v.maxRelError.toExponential(1)})\n`);
+        const how = v.maxRelError === Infinity ? "one is undefined where the other is defined" : `relative error ${v.maxRelError.toExponential(1)}`;
+        io.stdout(`not equal: they differ numerically (${how})${v.counterexample ? `\n  for example ${v.counterexample}` : ""}\n`);
         if (exitCode === EXIT_OK) exitCode = EXIT_CHECK_FAILED;
       }
     });
@@ -258,7 +274,7 @@ Examples:
       if (problem.value.queries.length === 0) {
         return fail({ kind: "syntax", message: `${file} has no query`, hint: "add a line such as: grad f wrt X" });
       }
-      const answers = answerAll(problem.value, { inline: o.inline ?? false, check: checkOptions(o), steps: o.steps ?? false });
+      const answers = answerAll(problem.value, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false });
       answers.forEach((a, i) => {
         const q = problem.value.queries[i]!;
         if (o.format !== "json") io.stdout(`${o.format === "latex" ? "%" : "#"} ${q.kind} ${q.text} wrt ${q.wrt.map((v) => v.name).join(", ")}\n`);

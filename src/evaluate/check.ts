@@ -1,21 +1,17 @@
-// The numeric oracle: evaluate f and a claimed gradient at random points (random sizes 2–5 per
-// dimension name, random values by declared type) and compare with central finite differences in
-// every direction (symmetric directions E_ij + E_ji for symmetric variables).
+// The numeric oracle: evaluate f and a claimed derivative at random points of the whole domain
+// (domain.ts: both signs, small and large values, random sizes) and compare with finite
+// differences that carry an error estimate (differences.ts).
+//
+// A point yields one of three outcomes: the claim agrees (relative error within tolerance), it
+// disagrees by far more than the differences' own error (a wrong formula), or the differences are
+// too uncertain to tell (the point is counted as untrusted, never as a failure). A check fails
+// only on a trustworthy disagreement; with no trustworthy point at all it is inconclusive.
 
-import { create, invDependencies } from "mathjs";
 import type { Expr } from "../expr/expr.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
-import {
-  DomainError,
-  evaluate,
-  fill,
-  frobeniusNorm,
-  isFiniteMatrix,
-  dimSize,
-  type Env,
-  type Matrix,
-  type Parameterised,
-} from "./numeric.js";
+import { derivativeWithError, directions, inner, stepFor, type Estimate } from "./differences.js";
+import { drawPoint, kindOf, withDefinitions, type Point, type PointKind } from "./domain.js";
+import { DomainError, evaluate, fill, frobeniusNorm, isFiniteMatrix, type Env, type Matrix } from "./numeric.js";
 import { Random } from "./random.js";
 
 export interface CheckOptions {
@@ -23,14 +19,21 @@ export interface CheckOptions {
   seed?: number;
   /** Relative error ‖FD − G‖/max(‖FD‖, ‖G‖) above which a point fails. */
   tolerance?: number;
+  /** Called after each point (for progress reports on long checks). */
+  onProgress?: (done: number, wanted: number, elapsedMs: number) => void;
 }
 
 export interface CheckResult {
-  /** true: every point agreed; false: some point disagreed (a wrong formula). */
+  /** true: every trustworthy point agreed (and there was one); false: a wrong formula, or inconclusive. */
   ok: boolean;
-  /** No point in the function's domain could be drawn; nothing was compared. */
+  /** No point could be judged: none in the domain, or differences too uncertain everywhere. */
   inconclusive: boolean;
+  /** Points judged. */
   points: number;
+  /** Points skipped because the differences were too uncertain to judge. */
+  untrusted: number;
+  /** The kinds of the points judged. */
+  kinds: PointKind[];
   maxRelError: number;
   /** Per variable, the worst relative error seen. */
   errors: Record<string, number>;
@@ -38,149 +41,93 @@ export interface CheckResult {
   dims: Record<string, number>;
 }
 
-const math = create({ invDependencies });
-
 export const DEFAULT_TOLERANCE = 1e-6;
-const MAX_DRAWS = 60;
-/** Gradients smaller than this times max(1, |f|) cannot be resolved by the stencil. */
+/** Derivatives smaller than this times max(1, |f|) cannot be resolved by the stencil. */
 const NOISE_FLOOR = 1e-5;
+/** A disagreement within this many times the estimated error of the differences proves nothing. */
+const ERROR_MARGIN = 10;
 
-export function sampleDims(problem: Problem, rng: Random): Map<string, number> {
-  const names = [...problem.dims].sort();
-  const pool = [2, 3, 4, 5];
-  const dims = new Map<string, number>();
-  const free = [...pool];
-  for (const n of names) {
-    // distinct sizes while they last, so a transposed answer cannot pass by accident
-    const choices = free.length > 0 ? free : pool;
-    const k = rng.int(0, choices.length - 1);
-    dims.set(n, choices[k]!);
-    if (free.length > 0) free.splice(k, 1);
+/** What one point yields, per variable: differences (with errors) and the claim, stacked alike. */
+interface Measured {
+  name: string;
+  fd: Estimate[];
+  claimed: number[];
+  /** Extra disagreement that needs no differences (a symmetric variable's claim must be symmetric). */
+  asymmetry?: number;
+}
+type Measure = (point: Point, rng: Random) => Measured[];
+
+type Outcome = { judged: true; errors: Record<string, number> } | { judged: false };
+
+function judge(point: Point, measured: Measured[], tolerance: number): Outcome {
+  const errors: Record<string, number> = {};
+  for (const m of measured) {
+    const fd = m.fd.map((e) => e.value);
+    if (!fd.every(Number.isFinite) || !m.claimed.every(Number.isFinite)) throw new DomainError("not finite");
+    const scale = Math.max(norm(fd), norm(m.claimed));
+    if (scale < NOISE_FLOOR * Math.max(1, point.f)) return { judged: false }; // derivative at noise level
+    const diff = norm(fd.map((x, i) => x - m.claimed[i]!));
+    const rel = Math.max(diff / Math.max(scale, 1e-300), m.asymmetry ?? 0);
+    const uncertainty = norm(m.fd.map((e) => e.error));
+    // a disagreement the differences cannot vouch for is no verdict
+    if (rel > tolerance && (m.asymmetry ?? 0) <= tolerance && diff <= ERROR_MARGIN * uncertainty) return { judged: false };
+    errors[m.name] = rel;
   }
-  return dims;
+  return { judged: true, errors };
 }
 
-function normalMatrix(r: number, c: number, rng: Random): Matrix {
-  return fill(r, c, () => rng.normal());
-}
-
-/** A rough condition estimate ‖A‖_F‖A⁻¹‖_F, enough to avoid near-singular draws. */
-function wellConditioned(a: Matrix): boolean {
-  try {
-    return frobeniusNorm(a) * frobeniusNorm(invert(a)) <= 25 * a.length;
-  } catch {
-    return false;
-  }
-}
-
-function invert(a: Matrix): Matrix {
-  return math.inv(a) as Matrix;
-}
-
-export function sampleValue(v: VarInfo, dims: ReadonlyMap<string, number>, rng: Random): Matrix {
-  const r = dimSize(v.shape[0], dims);
-  const c = dimSize(v.shape[1], dims);
-  switch (v.typeKind) {
-    case "scalar":
-      return [[rng.uniform(0.5, 1.5)]];
-    case "vector":
-      return normalMatrix(r, 1, rng);
-    case "matrix": {
-      let a = normalMatrix(r, c, rng);
-      for (let i = 0; r === c && i < 50 && !wellConditioned(a); i++) a = normalMatrix(r, c, rng);
-      return a;
-    }
-    case "symmetric": {
-      let s: Matrix = [];
-      for (let i = 0; i < 50; i++) {
-        const b = normalMatrix(r, r, rng);
-        s = fill(r, r, (p, q) => (b[p]![q]! + b[q]![p]!) / 2);
-        if (wellConditioned(s)) break;
-      }
-      return s;
-    }
-    case "spd": {
-      const a = normalMatrix(r, r, rng);
-      return fill(r, r, (p, q) => a[p]!.reduce((acc, x, k) => acc + x * a[q]![k]!, 0) + (p === q ? r : 0));
-    }
-  }
-}
+const norm = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0));
 
 /**
- * A random smooth function of θ for a declared NAME(θ): spd (and symmetric) kept spd as
- * L(θ)L(θ)ᵀ + nI with L(θ) = L₀ + Σₖ θₖLₖ; anything else M₀ + Σₖ θₖAₖ + (Σₖ θₖ)²B.
+ * The loop every check shares: points of each kind in turn, in the domain of f and away from the
+ * kinks and poles of f and the claims; measure, judge, and keep the worst relative error.
  */
-export function sampleParameterised(v: VarInfo, dims: ReadonlyMap<string, number>, p: number, rng: Random): Parameterised {
-  const r = dimSize(v.shape[0], dims);
-  const c = dimSize(v.shape[1], dims);
-  const param = v.param!;
-  const thetas = (t: Matrix) => t.map((row) => row[0]!);
-  if (v.typeKind === "spd" || v.typeKind === "symmetric") {
-    const L0 = normalMatrix(r, r, rng);
-    const Ls = Array.from({ length: p }, () => normalMatrix(r, r, rng));
-    const L = (t: Matrix) => {
-      const th = thetas(t);
-      return fill(r, r, (i, j) => L0[i]![j]! + th.reduce((s, x, k) => s + x * Ls[k]![i]![j]!, 0));
-    };
-    const outer = (A: Matrix, B: Matrix) => fill(r, r, (i, j) => A[i]!.reduce((s, x, k) => s + x * B[j]![k]!, 0));
-    return {
-      param,
-      value: (t) => {
-        const Lt = L(t);
-        const o = outer(Lt, Lt);
-        return fill(r, r, (i, j) => o[i]![j]! + (i === j ? r : 0));
-      },
-      derivative: (t, k) => {
-        const Lt = L(t);
-        const a = outer(Ls[k]!, Lt);
-        const b = outer(Lt, Ls[k]!);
-        return fill(r, r, (i, j) => a[i]![j]! + b[i]![j]!);
-      },
-    };
+function runChecks(problem: Problem, f: Expr, claims: readonly Expr[], opts: CheckOptions, measure: Measure): CheckResult {
+  const rng = new Random(opts.seed ?? 1);
+  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
+  const wanted = opts.points ?? 3;
+  const started = performance.now();
+  const errors: Record<string, number> = {};
+  const kinds: PointKind[] = [];
+  let dims: Record<string, number> = {};
+  let maxRelError = 0;
+  let untrusted = 0;
+  for (let k = 0; k < wanted * 4 && kinds.length < wanted; k++) {
+    const point = drawPoint(problem, kindOf(k), rng, { finite: [f], smooth: [f, ...claims] });
+    if (!point) break;
+    let outcome: Outcome;
+    try {
+      outcome = judge(point, measure(point, rng), tolerance);
+    } catch (e) {
+      if (e instanceof DomainError) continue;
+      throw e;
+    }
+    opts.onProgress?.(kinds.length + 1, wanted, performance.now() - started);
+    if (!outcome.judged) {
+      untrusted++;
+      continue;
+    }
+    kinds.push(point.kind);
+    for (const [name, err] of Object.entries(outcome.errors)) {
+      errors[name] = Math.max(errors[name] ?? 0, err);
+      if (err >= maxRelError) {
+        maxRelError = err;
+        dims = Object.fromEntries(point.env.dims);
+      }
+    }
   }
-  const M0 = normalMatrix(r, c, rng);
-  const As = Array.from({ length: p }, () => normalMatrix(r, c, rng));
-  const B = normalMatrix(r, c, rng);
-  const total = (t: Matrix) => thetas(t).reduce((s, x) => s + x, 0);
-  return {
-    param,
-    value: (t) => {
-      const th = thetas(t);
-      const T = total(t);
-      return fill(r, c, (i, j) => M0[i]![j]! + th.reduce((s, x, k) => s + x * As[k]![i]![j]!, 0) + T * T * B[i]![j]!);
-    },
-    derivative: (t, k) => fill(r, c, (i, j) => As[k]![i]![j]! + 2 * total(t) * B[i]![j]!),
-  };
+  const points = kinds.length;
+  return { ok: points > 0 && maxRelError <= tolerance, inconclusive: points === 0, points, untrusted, kinds, maxRelError, errors, dims };
 }
 
-interface Point {
-  env: Env;
-  f: number;
+const isSymmetricVar = (v: VarInfo) => v.typeKind === "symmetric" || v.typeKind === "spd";
+
+function shapeOf(a: Matrix): [number, number] {
+  return [a.length, a[0]!.length];
 }
 
-/** Instantiate NAME(θ) at the current θ, then evaluate the definitions, in order. */
-export function withDefinitions(
-  problem: Problem,
-  values: Map<string, Matrix>,
-  dims: Map<string, number>,
-  generators?: Map<string, Parameterised>,
-  perturbed?: string,
-  /** Which ∂NAME/∂θ_k the partial derivatives stand for (vector θ). */
-  component = 0,
-): Env {
-  const env: Env = { values: new Map(values), dims, ...(generators ? { generators } : {}) };
-  for (const [name, g] of generators ?? []) {
-    if (name === perturbed) continue; // differentiating with respect to NAME itself: keep its value
-    const theta = env.values.get(g.param)!;
-    env.values.set(name, g.value(theta));
-    env.values.set(`∂${name}/∂${g.param}`, g.derivative(theta, component));
-  }
-  for (const d of problem.defs) {
-    const v = evaluate(d.body, env);
-    if (!isFiniteMatrix(v)) throw new DomainError(`${d.name} is not finite`);
-    env.values.set(d.name, v);
-  }
-  return env;
+function moved(x0: Matrix, d: Matrix, t: number): Matrix {
+  return x0.map((row, p) => row.map((x, q) => x + t * d[p]![q]!));
 }
 
 function scalarValue(f: Expr, env: Env): number {
@@ -189,159 +136,30 @@ function scalarValue(f: Expr, env: Env): number {
   return v;
 }
 
-/**
- * Functions differentiable only away from 0 (relu, abs, norm1) and elementwise denominators: their
- * arguments must stay off 0, or the difference stencil would straddle a kink or a pole.
- */
-const KINKED = new Set(["relu", "abs", "norm1"]);
-/** How far from a kink every argument entry must be for the difference stencil to be valid. */
-const KINK_MARGIN = 0.05;
-
-function kinkArguments(roots: readonly Expr[]): Expr[] {
-  const seen = new Set<Expr>();
-  const out: Expr[] = [];
-  const walk = (e: Expr): void => {
-    if (seen.has(e)) return;
-    seen.add(e);
-    if (e.kind === "apply" && KINKED.has(e.fn)) out.push(e.args[0]!);
-    if (e.kind === "hdiv") out.push(e.args[1]!); // a pole of elementwise division
-    e.args.forEach(walk);
-  };
-  roots.forEach(walk);
-  return out;
+/** ‖G − Gᵀ‖/‖G‖: a symmetric variable's gradient must be symmetric (the symmetric convention). */
+function asymmetry(g: Matrix): number {
+  const n = frobeniusNorm(g);
+  if (n === 0 || g.length !== g[0]!.length) return 0;
+  return frobeniusNorm(g.map((row, i) => row.map((x, j) => x - g[j]![i]!))) / n;
 }
 
-function awayFromKinks(kinks: readonly Expr[], env: Env): boolean {
-  return kinks.every((k) => evaluate(k, env).every((row) => row.every((x) => Math.abs(x) > KINK_MARGIN)));
-}
-
-function drawPoint(problem: Problem, f: Expr, rng: Random): Point | undefined {
-  const kinks = kinkArguments([f, ...problem.defs.map((d) => d.body)]);
-  for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
-    const dims = sampleDims(problem, rng);
-    const values = new Map<string, Matrix>();
-    const generators = new Map<string, Parameterised>();
-    for (const v of problem.vars.values()) {
-      if (v.param) {
-        const p = dimSize(problem.vars.get(v.param)!.shape[0], dims);
-        generators.set(v.name, sampleParameterised(v, dims, p, rng));
-      }
-      else values.set(v.name, sampleValue(v, dims, rng));
-    }
-    try {
-      const env = withDefinitions(problem, values, dims, generators);
-      if (!awayFromKinks(kinks, env)) continue;
-      const v = evaluate(f, env);
-      if (!isFiniteMatrix(v)) continue;
-      return { env, f: Math.max(...v.flat().map(Math.abs)) };
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-    }
-  }
-  return undefined;
-}
-
-/** Unit directions, column-major; symmetric variables move E_ij + E_ji together. */
-function directions(v: VarInfo, shape: [number, number]): Array<{ i: number; j: number; e: Matrix }> {
-  const [n, m] = shape;
-  const out: Array<{ i: number; j: number; e: Matrix }> = [];
-  const symmetric = v.typeKind === "symmetric" || v.typeKind === "spd";
-  for (let j = 0; j < m; j++) {
-    for (let i = 0; i < n; i++) {
-      if (symmetric && i > j) continue;
-      out.push({ i, j, e: fill(n, m, (p, q) => ((p === i && q === j) || (symmetric && p === j && q === i) ? 1 : 0)) });
-    }
-  }
-  return out;
-}
-
-/** φ'(0) by the 5-point central difference with one Richardson step (O(h⁶)). */
-export function derivative(phi: (t: number) => number, h: number): number {
-  const c4 = (k: number) => (phi(-2 * k) - 8 * phi(-k) + 8 * phi(k) - phi(2 * k)) / (12 * k);
-  return (16 * c4(h / 2) - c4(h)) / 15;
-}
-
-/** The same stencil for a matrix-valued φ, entry by entry. */
-export function matrixDerivative(phi: (t: number) => Matrix, h: number): Matrix {
-  const cache = new Map<number, Matrix>();
-  const at = (t: number) => {
-    let v = cache.get(t);
-    if (!v) cache.set(t, (v = phi(t)));
-    return v;
-  };
-  const base = at(0);
-  return base.map((row, i) => row.map((_, j) => derivative((t) => at(t)[i]![j]!, h)));
-}
-
-export function finiteDifferenceGradient(problem: Problem, f: Expr, point: Env, v: VarInfo): Matrix {
-  const x0 = point.values.get(v.name)!;
-  const shape: [number, number] = [x0.length, x0[0]!.length];
-  const scale = Math.max(1, ...x0.flat().map(Math.abs));
-  const h = 1e-3 * scale;
-  const g = fill(shape[0], shape[1], () => 0);
-  const symmetric = v.typeKind === "symmetric" || v.typeKind === "spd";
-  for (const { i, j, e } of directions(v, shape)) {
+/** Directional differences of f along each direction of v, with the claim's ⟨G, D⟩ beside them. */
+function measureGradient(problem: Problem, f: Expr, point: Point, v: VarInfo, G: Expr, rng: Random): Measured {
+  const x0 = point.env.values.get(v.name)!;
+  const g = evaluate(G, point.env);
+  const h = stepFor(x0);
+  const fd: Estimate[] = [];
+  const claimed: number[] = [];
+  for (const d of directions(isSymmetricVar(v), shapeOf(x0), rng)) {
     const phi = (t: number) => {
-      const values = new Map(point.values);
-      values.set(v.name, fill(shape[0], shape[1], (p, q) => x0[p]![q]! + t * e[p]![q]!));
-      return scalarValue(f, withDefinitions(problem, values, point.dims, point.generators, v.name));
+      const values = new Map(point.env.values);
+      values.set(v.name, moved(x0, d, t));
+      return [scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators, v.name))];
     };
-    const d = derivative(phi, h);
-    if (symmetric && i !== j) {
-      g[i]![j] = d / 2;
-      g[j]![i] = d / 2;
-    } else g[i]![j] = d;
+    fd.push(derivativeWithError(phi, h)[0]!);
+    claimed.push(inner(g, d));
   }
-  return g;
-}
-
-export function relativeError(a: Matrix, b: Matrix): number {
-  const diff = a.map((row, i) => row.map((x, j) => x - b[i]![j]!));
-  return frobeniusNorm(diff) / Math.max(frobeniusNorm(a), frobeniusNorm(b), 1e-8);
-}
-
-/** What one point yields, per variable: finite differences and the claim, stacked alike. */
-type Measure = (point: Point) => Array<{ name: string; fd: Matrix; claimed: Matrix }>;
-
-/**
- * The loop every check shares: draw points in the domain, measure, draw again where the stencil
- * left the domain or the derivative is at the noise floor (no verdict either way there, as in the
- * corpus checker), and keep the worst relative error.
- */
-function runChecks(problem: Problem, f: Expr, opts: CheckOptions, measure: Measure): CheckResult {
-  const rng = new Random(opts.seed ?? 1);
-  const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
-  const wanted = opts.points ?? 3;
-  const errors: Record<string, number> = {};
-  let dims: Record<string, number> = {};
-  let maxRelError = 0;
-  let compared = 0;
-  for (let k = 0; k < wanted * 4 && compared < wanted; k++) {
-    const point = drawPoint(problem, f, rng);
-    if (!point) break;
-    const pointErrors: Record<string, number> = {};
-    try {
-      for (const { name, fd, claimed } of measure(point)) {
-        if (!isFiniteMatrix(claimed) || !isFiniteMatrix(fd)) throw new DomainError("not finite");
-        if (Math.max(frobeniusNorm(fd), frobeniusNorm(claimed)) < NOISE_FLOOR * Math.max(1, Math.abs(point.f))) {
-          throw new DomainError("derivative at noise level");
-        }
-        pointErrors[name] = relativeError(fd, claimed);
-      }
-    } catch (e) {
-      if (e instanceof DomainError) continue;
-      throw e;
-    }
-    compared++;
-    for (const [name, err] of Object.entries(pointErrors)) {
-      errors[name] = Math.max(errors[name] ?? 0, err);
-      if (err >= maxRelError) {
-        maxRelError = err;
-        dims = Object.fromEntries(point.env.dims);
-      }
-    }
-  }
-  return { ok: compared > 0 && maxRelError <= tolerance, inconclusive: compared === 0, points: compared, maxRelError, errors, dims };
+  return { name: v.name, fd, claimed, ...(isSymmetricVar(v) ? { asymmetry: asymmetry(g) } : {}) };
 }
 
 export function checkGradients(
@@ -350,12 +168,8 @@ export function checkGradients(
   results: ReadonlyArray<{ wrt: VarInfo; value: Expr }>,
   opts: CheckOptions = {},
 ): CheckResult {
-  return runChecks(problem, f, opts, (point) =>
-    results.map((r) => ({
-      name: r.wrt.name,
-      fd: finiteDifferenceGradient(problem, f, point.env, r.wrt),
-      claimed: evaluate(r.value, point.env),
-    })),
+  return runChecks(problem, f, results.map((r) => r.value), opts, (point, rng) =>
+    results.map((r) => measureGradient(problem, f, point, r.wrt, r.value, rng)),
   );
 }
 
@@ -388,33 +202,35 @@ export const differentialClaim =
   };
 
 /**
- * Compare a claimed linearisation of F with finite differences of vec(F) along every direction of
- * each variable (E_ij, or E_ij + E_ji for a symmetric variable), at random points.
+ * Compare a claimed linearisation of F with differences of vec(F) along each direction of each
+ * variable, at random points. `claims` are the expressions behind the linearisations (their poles
+ * are kept away like f's).
  */
 export function checkLinearisations(
   problem: Problem,
   F: Expr,
-  claims: ReadonlyArray<{ wrt: VarInfo; claim: Linearisation }>,
+  claims: ReadonlyArray<{ wrt: VarInfo; claim: Linearisation; expr?: Expr }>,
   opts: CheckOptions = {},
 ): CheckResult {
-  return runChecks(problem, F, opts, (point) =>
+  const exprs = claims.flatMap((c) => (c.expr ? [c.expr] : []));
+  return runChecks(problem, F, exprs, opts, (point, rng) =>
     claims.map(({ wrt, claim }) => {
       const x0 = point.env.values.get(wrt.name)!;
-      const shape: [number, number] = [x0.length, x0[0]!.length];
-      const h = 1e-3 * Math.max(1, ...x0.flat().map(Math.abs));
-      const fdCols: Matrix[] = [];
-      const claimedCols: Matrix[] = [];
-      for (const { e } of directions(wrt, shape)) {
+      const h = stepFor(x0);
+      const fd: Estimate[] = [];
+      const claimed: number[] = [];
+      for (const d of directions(isSymmetricVar(wrt), shapeOf(x0), rng)) {
         const phi = (t: number) => {
           const values = new Map(point.env.values);
-          values.set(wrt.name, fill(shape[0], shape[1], (p, q) => x0[p]![q]! + t * e[p]![q]!));
-          return vecM(evaluate(F, withDefinitions(problem, values, point.env.dims, point.env.generators, wrt.name)));
+          values.set(wrt.name, moved(x0, d, t));
+          const v = evaluate(F, withDefinitions(problem, values, point.env.dims, point.env.generators, wrt.name));
+          if (!isFiniteMatrix(v)) throw new DomainError("not finite");
+          return vecM(v).map((row) => row[0]!);
         };
-        fdCols.push(matrixDerivative(phi, h));
-        claimedCols.push(claim(point.env, wrt, e));
+        fd.push(...derivativeWithError(phi, h));
+        claimed.push(...claim(point.env, wrt, d).map((row) => row[0]!));
       }
-      const stack = (cols: Matrix[]) => cols.flatMap((c) => c.flat()).map((x) => [x]);
-      return { name: wrt.name, fd: stack(fdCols), claimed: stack(claimedCols) };
+      return { name: wrt.name, fd, claimed };
     }),
   );
 }
@@ -426,6 +242,8 @@ export function combineChecks(a: CheckResult, b: CheckResult): CheckResult {
     ok: a.ok && b.ok,
     inconclusive: a.inconclusive || b.inconclusive,
     points: Math.min(a.points, b.points),
+    untrusted: a.untrusted + b.untrusted,
+    kinds: a.kinds.length <= b.kinds.length ? a.kinds : b.kinds,
     maxRelError: worse.maxRelError,
     errors: Object.fromEntries(Object.keys({ ...a.errors, ...b.errors }).map((k) => [k, Math.max(a.errors[k] ?? 0, b.errors[k] ?? 0)])),
     dims: worse.dims,
@@ -437,40 +255,92 @@ export function combineChecks(a: CheckResult, b: CheckResult): CheckResult {
  * evaluate it with the ∂NAME/∂θ_k of every k and compare with differences of f along e_k.
  */
 export function checkComponents(problem: Problem, f: Expr, theta: VarInfo, Gk: Expr, opts: CheckOptions = {}): CheckResult {
-  return runChecks(problem, f, opts, (point) => {
+  return runChecks(problem, f, [Gk], opts, (point) => {
     const t0 = point.env.values.get(theta.name)!;
-    const h = 1e-3 * Math.max(1, ...t0.flat().map(Math.abs));
-    const fd: Matrix = [];
-    const claimed: Matrix = [];
+    const h = stepFor(t0);
+    const fd: Estimate[] = [];
+    const claimed: number[] = [];
     for (let k = 0; k < t0.length; k++) {
       const phi = (t: number) => {
         const values = new Map(point.env.values);
         values.set(theta.name, t0.map((row, i) => [row[0]! + (i === k ? t : 0)]));
-        return scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators));
+        return [scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators))];
       };
-      fd.push([derivative(phi, h)]);
-      claimed.push([scalarValue(Gk, withDefinitions(problem, point.env.values, point.env.dims, point.env.generators, undefined, k))]);
+      fd.push(derivativeWithError(phi, h)[0]!);
+      claimed.push(scalarValue(Gk, withDefinitions(problem, point.env.values, point.env.dims, point.env.generators, undefined, k)));
     }
     return [{ name: theta.name, fd, claimed }];
   });
 }
 
-// ---------------------------------------------------------------- comparing two expressions
+/** The same for a Jacobian or differential written with ∂NAME/∂θ_k: compared column by column. */
+export function checkComponentLinearisation(problem: Problem, F: Expr, theta: VarInfo, column: Expr, opts: CheckOptions = {}): CheckResult {
+  return runChecks(problem, F, [column], opts, (point) => {
+    const t0 = point.env.values.get(theta.name)!;
+    const h = stepFor(t0);
+    const fd: Estimate[] = [];
+    const claimed: number[] = [];
+    for (let k = 0; k < t0.length; k++) {
+      const phi = (t: number) => {
+        const values = new Map(point.env.values);
+        values.set(theta.name, t0.map((row, i) => [row[0]! + (i === k ? t : 0)]));
+        const v = evaluate(F, withDefinitions(problem, values, point.env.dims, point.env.generators));
+        if (!isFiniteMatrix(v)) throw new DomainError("not finite");
+        return vecM(v).map((row) => row[0]!);
+      };
+      fd.push(...derivativeWithError(phi, h));
+      const c = evaluate(column, withDefinitions(problem, point.env.values, point.env.dims, point.env.generators, undefined, k));
+      claimed.push(...vecM(c).map((row) => row[0]!));
+    }
+    return [{ name: theta.name, fd, claimed }];
+  });
+}
 
-/** Draw points and evaluate several same-shaped expressions at each (for equality and diagnoses). */
-export function samplePoints(problem: Problem, exprs: readonly Expr[], opts: CheckOptions = {}): Matrix[][] {
+// ---------------------------------------------------------------- comparing expressions
+
+export function relativeError(a: Matrix, b: Matrix): number {
+  const diff = a.map((row, i) => row.map((x, j) => x - b[i]![j]!));
+  return frobeniusNorm(diff) / Math.max(frobeniusNorm(a), frobeniusNorm(b), 1e-8);
+}
+
+/** The plain stencil for a matrix-valued φ, entry by entry (the rule-table walk uses it). */
+export function matrixDerivative(phi: (t: number) => Matrix, h: number): Matrix {
+  const base = phi(0);
+  const cols = base[0]!.length;
+  const est = derivativeWithError((t) => phi(t).flat(), h);
+  return base.map((row, i) => row.map((_, j) => est[i * cols + j]!.value));
+}
+
+export interface Sample {
+  /** The values of the expressions at the point (undefined where one is not finite there). */
+  values: Array<Matrix | undefined>;
+  env: Env;
+  kind: PointKind;
+}
+
+/**
+ * Points of every kind in turn where `domain` (and the definitions) are finite, with each of
+ * `exprs` evaluated there; an expression undefined at such a point is reported as undefined, not
+ * skipped: that is a difference too. No margin from kinks: plain comparisons want points near them.
+ */
+export function samplePoints(problem: Problem, exprs: readonly Expr[], opts: CheckOptions & { domain?: readonly Expr[] } = {}): Sample[] {
   const rng = new Random(opts.seed ?? 1);
   const wanted = opts.points ?? 3;
-  const out: Matrix[][] = [];
+  const out: Sample[] = [];
   for (let k = 0; k < wanted * 4 && out.length < wanted; k++) {
-    const point = drawPoint(problem, exprs[0]!, rng);
+    const point = drawPoint(problem, kindOf(k), rng, { finite: opts.domain ?? [] });
     if (!point) break;
-    try {
-      const values = exprs.map((e) => evaluate(e, point.env));
-      if (values.every(isFiniteMatrix)) out.push(values);
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-    }
+    const values = exprs.map((e) => {
+      try {
+        const v = evaluate(e, point.env);
+        return isFiniteMatrix(v) ? v : undefined;
+      } catch (err) {
+        if (err instanceof DomainError) return undefined;
+        throw err;
+      }
+    });
+    if (values.every((v) => v === undefined)) continue; // outside every expression's domain
+    out.push({ values, env: point.env, kind: point.kind });
   }
   return out;
 }
@@ -479,12 +349,40 @@ export interface NumericComparison {
   equal: boolean;
   inconclusive: boolean;
   points: number;
+  kinds: PointKind[];
   maxRelError: number;
+  /** A point where the two differ (with both values), when they do. */
+  counterexample?: { env: Env; a: Matrix | undefined; b: Matrix | undefined };
 }
 
-export function compareNumerically(problem: Problem, a: Expr, b: Expr, opts: CheckOptions = {}): NumericComparison {
+/**
+ * a = b at random points of every kind. Where one side is undefined and the other is not, they
+ * differ there. `domain` defaults to points where either side is defined.
+ */
+export function compareNumerically(problem: Problem, a: Expr, b: Expr, opts: CheckOptions & { domain?: readonly Expr[] } = {}): NumericComparison {
   const pts = samplePoints(problem, [a, b], opts);
-  const maxRelError = Math.max(0, ...pts.map(([x, y]) => relativeError(x!, y!)));
   const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
-  return { equal: pts.length > 0 && maxRelError <= tolerance, inconclusive: pts.length === 0, points: pts.length, maxRelError };
+  let maxRelError = 0;
+  let counterexample: NumericComparison["counterexample"];
+  let compared = 0;
+  const kinds: PointKind[] = [];
+  for (const p of pts) {
+    const [x, y] = p.values;
+    if (x === undefined && y === undefined) continue;
+    compared++;
+    kinds.push(p.kind);
+    const err = x === undefined || y === undefined ? Infinity : relativeError(x, y);
+    if (err > maxRelError) {
+      maxRelError = err;
+      if (err > tolerance) counterexample = { env: p.env, a: x, b: y };
+    }
+  }
+  return {
+    equal: compared > 0 && maxRelError <= tolerance,
+    inconclusive: compared === 0,
+    points: compared,
+    kinds,
+    maxRelError,
+    ...(counterexample ? { counterexample } : {}),
+  };
 }

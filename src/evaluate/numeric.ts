@@ -1,11 +1,11 @@
 // Numeric evaluation of core expressions: a walk over the tree with mathjs doing the linear
 // algebra. User text never reaches an evaluator of strings; only the tree is walked.
 
-import { create, detDependencies, invDependencies, kronDependencies, multiplyDependencies } from "mathjs";
+import { create, detDependencies, invDependencies, kronDependencies } from "mathjs";
 import { assertNever, type Expr } from "../expr/expr.js";
 import type { Dim } from "../expr/shape.js";
 
-const math = create({ multiplyDependencies, invDependencies, detDependencies, kronDependencies });
+const math = create({ invDependencies, detDependencies, kronDependencies });
 
 export type Matrix = number[][];
 
@@ -58,21 +58,47 @@ function zip(a: Matrix, b: Matrix, f: (x: number, y: number) => number): Matrix 
 function matmul(a: Matrix, b: Matrix): Matrix {
   if (isScalarM(a)) return map(b, (y) => a[0]![0]! * y);
   if (isScalarM(b)) return map(a, (x) => x * b[0]![0]!);
-  return math.multiply(a, b) as Matrix;
+  const n = a.length;
+  const m = b[0]!.length;
+  const inner = b.length;
+  const out: Matrix = Array.from({ length: n }, () => new Array<number>(m).fill(0));
+  for (let i = 0; i < n; i++) {
+    const ai = a[i]!;
+    const oi = out[i]!;
+    for (let k = 0; k < inner; k++) {
+      const x = ai[k]!;
+      if (x === 0) continue;
+      const bk = b[k]!;
+      for (let j = 0; j < m; j++) oi[j]! += x * bk[j]!;
+    }
+  }
+  return out;
 }
 
 export function transposeM(a: Matrix): Matrix {
   return fill(a[0]!.length, a.length, (i, j) => a[j]![i]!);
 }
 
+/**
+ * Beyond this condition estimate an inverse is numerically meaningless (a k×k WᵀBW of an n×k W
+ * with k > n is singular, but rounding makes it invertible): the point is outside the domain.
+ */
+const MAX_CONDITION = 1e10;
+
 function invM(a: Matrix): Matrix {
+  let r: Matrix;
   try {
-    const r = math.inv(a) as Matrix;
-    if (r.some((row) => row.some((x) => !Number.isFinite(x)))) throw new DomainError("singular matrix");
-    return r;
+    r = math.inv(a) as Matrix;
   } catch {
     throw new DomainError("singular matrix");
   }
+  if (!isFiniteMatrix(r) || frobeniusNorm(a) * frobeniusNorm(r) > MAX_CONDITION) throw new DomainError("singular matrix");
+  return r;
+}
+
+/** ‖A‖_F‖A⁻¹‖_F, a cheap condition estimate (throws DomainError for a singular A). */
+export function conditionEstimate(a: Matrix): number {
+  return frobeniusNorm(a) * frobeniusNorm(invM(a));
 }
 
 const sum = (a: Matrix): number => a.reduce((s, row) => row.reduce((t, x) => t + x, s), 0);

@@ -6,6 +6,7 @@ import moo from "moo";
 
 export const KEYWORDS = [
   "scalar",
+  "positive",
   "vector",
   "matrix",
   "symmetric",

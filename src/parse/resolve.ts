@@ -187,6 +187,7 @@ export class Resolver {
     let shape: Shape;
     switch (s.typeKind) {
       case "scalar":
+      case "positive":
         shape = [1, 1];
         break;
       case "vector":
@@ -205,7 +206,7 @@ export class Resolver {
       if (!p) this.error("unknown-name", `'${s.param.name}' must be declared before ${s.name.name} can depend on it`, s.param.span);
       if (p.shape[1] !== 1) this.error("shape", `a parameter must be a scalar or a vector; ${p.name} is ${p.shape[0]}×${p.shape[1]}`, s.param.span);
     }
-    const symmetric = s.typeKind === "symmetric" || s.typeKind === "spd" || s.typeKind === "scalar";
+    const symmetric = s.typeKind === "symmetric" || s.typeKind === "spd" || s.typeKind === "scalar" || s.typeKind === "positive";
     const info: VarInfo = {
       name: s.name.name,
       typeKind: s.typeKind,

@@ -24,7 +24,8 @@ export type SExpr =
   | { type: "binary"; op: BinOp; left: SExpr; right: SExpr; opSpan: Span; span: Span }
   | { type: "postfix"; op: "'" | "⁻¹"; arg: SExpr; span: Span };
 
-export type TypeKind = "scalar" | "vector" | "matrix" | "symmetric" | "spd";
+/** `positive` is a scalar known to be > 0 (the check draws it positive). */
+export type TypeKind = "scalar" | "positive" | "vector" | "matrix" | "symmetric" | "spd";
 
 export interface DimLit {
   text: string;
