@@ -1,11 +1,9 @@
-// Numeric evaluation of core expressions: a walk over the tree with mathjs doing the linear
+// Numeric evaluation of core expressions: a walk over the tree, with linalg.ts doing the linear
 // algebra. User text never reaches an evaluator of strings; only the tree is walked.
 
-import { create, detDependencies, invDependencies, kronDependencies } from "mathjs";
+import { det, inverse, kronecker, logAbsDet, SingularMatrix } from "./linalg.js";
 import { assertNever, type Expr } from "../expr/expr.js";
 import type { Dim } from "../expr/shape.js";
-
-const math = create({ invDependencies, detDependencies, kronDependencies });
 
 export type Matrix = number[][];
 
@@ -88,9 +86,10 @@ const MAX_CONDITION = 1e10;
 function invM(a: Matrix): Matrix {
   let r: Matrix;
   try {
-    r = math.inv(a) as Matrix;
-  } catch {
-    throw new DomainError("singular matrix");
+    r = inverse(a);
+  } catch (e) {
+    if (e instanceof SingularMatrix) throw new DomainError("singular matrix");
+    throw e;
   }
   if (!isFiniteMatrix(r) || frobeniusNorm(a) * frobeniusNorm(r) > MAX_CONDITION) throw new DomainError("singular matrix");
   return r;
@@ -178,7 +177,7 @@ function compute(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix {
     case "epow":
       return zip(ev(e.args[0]!), ev(e.args[1]!), (x, y) => Math.pow(x, y));
     case "kron":
-      return math.kron(ev(e.args[0]!), ev(e.args[1]!)) as unknown as Matrix;
+      return kronecker(ev(e.args[0]!), ev(e.args[1]!));
     case "apply":
       return applyNumeric(e, ev(e.args[0]!));
     default:
@@ -189,11 +188,11 @@ function compute(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix {
 function applyNumeric(e: Extract<Expr, { kind: "apply" }>, a: Matrix): Matrix {
   switch (e.fn) {
     case "det":
-      return scalarM(math.det(a));
+      return scalarM(det(a));
     case "logdet": {
-      const d = math.det(a);
-      if (!(d > 0)) throw new DomainError("logdet of a matrix with det <= 0");
-      return scalarM(Math.log(d));
+      const d = logAbsDet(a);
+      if (!(d.sign > 0)) throw new DomainError("logdet of a matrix with det <= 0");
+      return scalarM(d.log);
     }
     case "tr":
       return scalarM(a.reduce((s, row, i) => s + row[i]!, 0));
