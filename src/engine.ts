@@ -3,6 +3,7 @@
 // kind "internal".
 
 import { InternalError } from "./expr/build.js";
+import { CoefficientOverflow } from "./expr/rational.js";
 import type { Expr } from "./expr/expr.js";
 import { substitute } from "./expr/transform.js";
 import { errResult, okResult, UserError, type Result, type Source } from "./diagnostics/diagnostic.js";
@@ -59,6 +60,9 @@ export function guarded<T>(f: () => Result<T>): Result<T> {
     return f();
   } catch (e) {
     if (e instanceof UserError) return errResult(e.diagnostic);
+    if (e instanceof CoefficientOverflow) {
+      return errResult({ kind: "limit", message: `${e.message}: beyond the numbers matdiff writes exactly`, hint: "scale the problem, or name the constant (c : positive)" });
+    }
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       return errResult({ kind: "limit", message: "expression too deeply nested for the engine" });
     }

@@ -299,6 +299,9 @@ export function mul(factors: readonly Expr[]): Expr {
   let shape: Shape = factors[0]!.shape;
   for (let i = 1; i < factors.length; i++) shape = shapeOrThrow(productShape(coreDims, shape, factors[i]!.shape), "*");
 
+  // a zero factor (Y − Y) makes the whole product a zero of the product's shape; the remaining
+  // chain could not even be multiplied out (1×n · m×1 once the n×m zero is gone)
+  if (factors.some(isZero)) return zeros(shape);
   const p: ProductParts = { coeff: Q.ONE, scalars: [], chain: [], zero: false };
   for (const f of factors) collectFactor(p, f);
   if (p.zero || Q.isZero(p.coeff)) return zeros(shape);
@@ -626,6 +629,7 @@ export function kron(a: Expr, b: Expr): Expr {
   if (isScalar(a)) return mul([a, b]);
   if (isScalar(b)) return mul([b, a]);
   const shape = shapeOrThrow(kronShape(coreDims, a.shape, b.shape), "kron");
+  if (isZero(a) || isZero(b)) return zeros(shape);
   return node("kron", shape, [a, b]);
 }
 
@@ -675,6 +679,7 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
       if (isScalar(a)) return a;
       shapeOrThrow(squareShape(coreDims, "det", a.shape), "det");
       if (a.kind === "eye") return num1;
+      if (a.kind === "zeros") return num0;
       if (a.kind === "transpose") return applyFn("det", [a.args[0]!]);
       return rawApply("det", SCALAR, [a]);
     case "logdet":
@@ -696,10 +701,12 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
       const [scalars, rest] = pullScalars(a);
       if (scalars.length > 0) return mul([...scalars, applyFn(fn, [rest])]);
       if (fn === "diagm" && a.kind === "ones") return eye(a.shape[0]);
+      if (a.kind === "zeros") return zeros(shapeOrThrow(diagShape(coreDims, a.shape), "diag"));
       return diagOf(fn, a);
     }
     case "vec":
       if (a.shape[1] === 1) return a;
+      if (a.kind === "zeros") return zeros(shapeOrThrow(vecShape(coreDims, a.shape), "vec"));
       return rawApply(fn, shapeOrThrow(vecShape(coreDims, a.shape), "vec"), [a]);
     case "exp":
       if (isZero(a) && a.kind === "num") return num1;

@@ -14,10 +14,20 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
+/**
+ * A coefficient left the range of numbers matdiff can print faithfully (it would have become
+ * Infinity, NaN or a silent 0): reported to the user as a `limit` error.
+ */
+export class CoefficientOverflow extends Error {}
+
 export function rat(num: number, den = 1): Rational {
   if (den === 0) throw new RangeError("division by zero in a numeric coefficient");
   if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) {
-    return { num: num / den, den: 1 };
+    // beyond exact integers the value is kept as a float, as long as it is a faithful one
+    const v = num / den;
+    if (!Number.isFinite(v)) throw new CoefficientOverflow(`a numeric coefficient overflows (${num} / ${den})`);
+    if (v === 0 && num !== 0) throw new CoefficientOverflow(`a numeric coefficient underflows to 0 (${num} / ${den})`);
+    return { num: v, den: 1 };
   }
   if (den < 0) {
     num = -num;
@@ -42,7 +52,13 @@ export function add(a: Rational, b: Rational): Rational {
   return rat(a.num * b.den + b.num * a.den, a.den * b.den);
 }
 export function mul(a: Rational, b: Rational): Rational {
-  return rat(a.num * b.num, a.den * b.den);
+  const num = a.num * b.num;
+  const den = a.den * b.den;
+  // the product of two floats can reach 0 or Infinity before rat() sees a ratio
+  if ((num === 0 && a.num !== 0 && b.num !== 0) || !Number.isFinite(num) || !Number.isFinite(den)) {
+    throw new CoefficientOverflow(`a numeric coefficient is out of range (${format(a)} × ${format(b)})`);
+  }
+  return rat(num, den);
 }
 export function neg(a: Rational): Rational {
   return rat(-a.num, a.den);
