@@ -9,6 +9,7 @@ import { substitute } from "./expr/transform.js";
 import { errResult, okResult, UserError, type Result, type Source } from "./diagnostics/diagnostic.js";
 import { gradient } from "./calculus/gradient.js";
 import {
+  checkComponentLinearisation,
   checkComponents,
   checkGradients,
   checkLinearisations,
@@ -18,8 +19,8 @@ import {
   type CheckOptions,
   type CheckResult,
 } from "./evaluate/check.js";
-import { DifferentialContext } from "./calculus/differential.js";
-import { differentialIn, hessian, jacobian } from "./calculus/jacobian.js";
+import { COMPONENT_INDEX, DifferentialContext } from "./calculus/differential.js";
+import { componentDifferential, differentialIn, hessian, jacobian, jacobianColumn } from "./calculus/jacobian.js";
 import { gradientSteps, type Step } from "./calculus/steps.js";
 import { parseExpression, parseProgram } from "./parse/parser.js";
 import { resolveProblem, Resolver, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
@@ -228,10 +229,20 @@ function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
       }
       case "differential": {
         const ctx = new DifferentialContext(problem, v.name);
-        return { wrt: v, value: differentialIn(ctx, f), check: (dF, o) => checkLinearisations(problem, f, [{ wrt: v, claim: differentialClaim(dF), expr: dF }], o) };
+        const dF = differentialIn(ctx, f);
+        if (componentDifferential(dF, v)) {
+          // dF = Σₖ (∂F/∂θₖ) dθₖ, written with its k-th term
+          return { wrt: v, value: dF, component: COMPONENT_INDEX, check: (d, o) => checkComponentLinearisation(problem, f, v, d, o) };
+        }
+        return { wrt: v, value: dF, check: (d, o) => checkLinearisations(problem, f, [{ wrt: v, claim: differentialClaim(d), expr: d }], o) };
       }
-      case "jacobian":
+      case "jacobian": {
+        const column = jacobianColumn(problem, f, v);
+        if (column) {
+          return { wrt: v, value: column, component: COMPONENT_INDEX, check: (c, o) => checkComponentLinearisation(problem, f, v, c, o) };
+        }
         return { wrt: v, value: jacobian(problem, f, v), check: (J, o) => checkLinearisations(problem, f, [{ wrt: v, claim: jacobianClaim(J), expr: J }], o) };
+      }
       case "hessian": {
         // H is checked against differences of the gradient, and the gradient against f
         const g = gradient(problem, f, v).value;

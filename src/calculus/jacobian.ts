@@ -7,14 +7,14 @@
 // A transposed matrix differential would need a commutation matrix, which the language cannot
 // write: such a term declines with `unsupported`. A Hessian is the Jacobian of the gradient.
 
-import { add, applyFn, eye, hadamard, hdiv, isZero, kron, mul, ones, transpose, zeros } from "../expr/build.js";
+import { add, applyFn, eye, hadamard, hdiv, isZero, kron, mul, num1, ones, transpose, zeros } from "../expr/build.js";
 import { dimProduct } from "../expr/shape.js";
-import { hasDVar, isScalar, type Expr } from "../expr/expr.js";
+import { componentName, hasDVar, isScalar, type Expr } from "../expr/expr.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { printExpr } from "../print/index.js";
 import { mapBottomUp } from "../expr/transform.js";
-import { DifferentialContext } from "./differential.js";
+import { COMPONENT_INDEX, DifferentialContext } from "./differential.js";
 import { gradient } from "./gradient.js";
 
 /** vec of an expression: itself when it is already a column. */
@@ -109,7 +109,48 @@ export function jacobian(problem: Problem, f: Expr, x: VarInfo): Expr {
   const ctx = new DifferentialContext(problem, x.name);
   const dF = differentialIn(ctx, f);
   if (isZero(dF)) return zeros([numel(f), dimProduct(x.shape[0], x.shape[1])]);
+  if (componentDifferential(dF, x)) {
+    return fail("unsupported", `the Jacobian with respect to ${x.name} through functions of it is written per column: ask for jacobianColumn`);
+  }
   return jac(dF, x);
+}
+
+/** The dθ_k that a differential through NAME(θ) of a vector θ is written with, if it occurs. */
+export function componentDifferential(dF: Expr, x: VarInfo): Expr | undefined {
+  const name = componentName(x.name, COMPONENT_INDEX);
+  let found: Expr | undefined;
+  const seen = new Set<Expr>();
+  const stack = [dF];
+  while (stack.length > 0 && !found) {
+    const e = stack.pop()!;
+    if (seen.has(e)) continue;
+    seen.add(e);
+    if (e.kind === "dvar" && e.name === name) found = e;
+    stack.push(...e.args);
+  }
+  return found;
+}
+
+/**
+ * For a vector θ reached only through NAME(θ) declarations: column k of the Jacobian,
+ * vec(∂F/∂θ_k), written with partial(NAME, θ, k) (dF = Σₖ ∂F/∂θₖ dθₖ, so the column is the
+ * coefficient of dθₖ). A θ also used directly would need both forms at once and is declined.
+ */
+export function jacobianColumn(problem: Problem, f: Expr, x: VarInfo): Expr | undefined {
+  const ctx = new DifferentialContext(problem, x.name);
+  const dF = differentialIn(ctx, f);
+  const dk = componentDifferential(dF, x);
+  if (!dk) return undefined;
+  if (mentionsDvar(dF, x.name)) {
+    fail("unsupported", `${x.name} is used both directly and through functions of it; its Jacobian would need its components written out`);
+  }
+  const column = mapBottomUp(dF, (n) => (n === dk ? num1 : n));
+  return vecOf(column);
+}
+
+function mentionsDvar(e: Expr, name: string): boolean {
+  if (e.kind === "dvar") return e.name === name;
+  return e.args.some((a) => mentionsDvar(a, name));
 }
 
 /** The Hessian of a scalar f: the Jacobian of its gradient (in vec coordinates for a matrix X). */

@@ -66,6 +66,27 @@ export function answerToJson(a: QueryAnswer): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The left-hand side for an answer through NAME(θ) of a vector θ, written for component k: the
+ * gradient's entry k, the Jacobian's column k, the k-th term of the differential's sum.
+ */
+function componentLabel(kind: QueryKind, theta: string, k: string, form: FormName): string {
+  const tex = latexName(theta);
+  switch (form) {
+    case "unicode":
+      return { grad: `∂f/∂${theta}_${k} = `, jacobian: `J_${theta}[:, ${k}] = `, hessian: `H_${theta} = `, differential: `df = Σ_${k} ` }[kind];
+    case "latex":
+      return {
+        grad: `\\frac{\\partial f}{\\partial ${tex}_{${k}}} = `,
+        jacobian: `J_{${tex}}[:, ${k}] = `,
+        hessian: `H_{${tex}} = `,
+        differential: `\\mathrm{d}f = \\sum_{${k}} `,
+      }[kind];
+    case "plain":
+      return { grad: `${theta}_${k}: `, jacobian: `${theta}[:, ${k}]: `, hessian: `${theta}: `, differential: `sum over ${k}: ` }[kind];
+  }
+}
+
 /** What the left-hand side of an answer line says, per query kind and form. */
 function label(kind: QueryKind, name: string, form: FormName): string {
   const tex = latexName(name);
@@ -90,7 +111,7 @@ export function answerToText(a: QueryAnswer, form: FormName): string {
     if (r.steps) return form === "latex" ? stepsToLatex(r.steps) : stepsToText(r.steps, form);
     const body = printExpr(r.value, form);
     const name = r.component ? `${r.wrt.name}_${r.component}` : r.wrt.name;
-    const line = form === "plain" && a.results.length === 1 ? body : `${label(a.query.kind, name, form)}${body}`;
+    const line = form === "plain" && a.results.length === 1 && !r.component ? body : `${r.component ? componentLabel(a.query.kind, r.wrt.name, r.component, form) : label(a.query.kind, name, form)}${body}`;
     if (!r.gradientDifferential) return line;
     const dg = printExpr(r.gradientDifferential, form);
     const lhs = { unicode: "d(∇f) = ", plain: "d(grad): ", latex: "\\mathrm{d}(\\nabla f) = " }[form];

@@ -7,7 +7,8 @@
 // too uncertain to tell (the point is counted as untrusted, never as a failure). A check fails
 // only on a trustworthy disagreement; with no trustworthy point at all it is inconclusive.
 
-import type { Expr } from "../expr/expr.js";
+import { componentName, type Expr } from "../expr/expr.js";
+import { COMPONENT_INDEX } from "../calculus/differential.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { derivativeWithError, directions, inner, stepFor, type Estimate } from "./differences.js";
 import { drawPoint, kindOf, withDefinitions, type Point, type PointKind } from "./domain.js";
@@ -289,7 +290,9 @@ export function checkComponentLinearisation(problem: Problem, F: Expr, theta: Va
         return vecM(v).map((row) => row[0]!);
       };
       fd.push(...derivativeWithError(phi, h));
-      const c = evaluate(column, withDefinitions(problem, point.env.values, point.env.dims, point.env.generators, undefined, k));
+      const env = withDefinitions(problem, point.env.values, point.env.dims, point.env.generators, undefined, k);
+      env.values.set(`d:${componentName(theta.name, COMPONENT_INDEX)}`, [[1]]); // a differential's dθₖ
+      const c = evaluate(column, env);
       claimed.push(...vecM(c).map((row) => row[0]!));
     }
     return [{ name: theta.name, fd, claimed }];

@@ -83,13 +83,15 @@ export function pow(a: Rational, k: number): Rational {
 
 /** Parse a decimal literal (`2`, `0.5`, `1e-3`, `.25`) exactly when possible. */
 export function parseDecimal(text: string): Rational {
+  // a literal out of range stays as read (Infinity, 0): the resolver refuses it with its position
+  const asFloat = (): Rational => ({ num: Number(text), den: 1 });
   const m = /^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (!m) return rat(Number(text));
+  if (!m) return asFloat();
   const intPart = m[1] ?? "";
   const frac = m[2] ?? "";
   const exp = Number(m[3] ?? "0") - frac.length;
   const digits = Number((intPart + frac) || "0");
-  if (!Number.isSafeInteger(digits) || Math.abs(exp) > 15) return rat(Number(text));
+  if (!Number.isSafeInteger(digits) || Math.abs(exp) > 15) return Number.isSafeInteger(Number(text)) ? rat(Number(text)) : asFloat();
   return exp >= 0 ? rat(digits * 10 ** exp) : rat(digits, 10 ** -exp);
 }
 

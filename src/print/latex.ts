@@ -37,6 +37,8 @@ export class LatexPrinter extends Printer {
   }
 
   protected differential(n: string): Doc {
+    const component = /^(.*)\[(.*)\]$/.exec(n); // dθ_k of a vector parameter
+    if (component) return { s: `\\mathrm{d}${latexName(component[1]!)}_{${latexName(component[2]!)}}`, p: ATOM };
     return { s: `\\mathrm{d}${latexName(n)}`, p: ATOM };
   }
 

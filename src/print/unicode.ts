@@ -74,7 +74,8 @@ export class UnicodePrinter extends Printer {
   }
 
   protected differential(n: string): Doc {
-    return { s: `d${n}`, p: ATOM };
+    const component = /^(.*)\[(.*)\]$/.exec(n); // dθ_k of a vector parameter
+    return { s: component ? `d${component[1]}_${component[2]}` : `d${n}`, p: ATOM };
   }
 
   protected identity(): Doc {
