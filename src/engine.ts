@@ -4,6 +4,7 @@
 
 import { InternalError } from "./expr/build.js";
 import { CoefficientOverflow } from "./expr/rational.js";
+import { BudgetExceeded } from "./budget.js";
 import type { Expr } from "./expr/expr.js";
 import { substitute } from "./expr/transform.js";
 import { errResult, okResult, UserError, type Result, type Source } from "./diagnostics/diagnostic.js";
@@ -61,6 +62,9 @@ export function guarded<T>(f: () => Result<T>): Result<T> {
     return f();
   } catch (e) {
     if (e instanceof UserError) return errResult(e.diagnostic);
+    if (e instanceof BudgetExceeded) {
+      return errResult({ kind: "limit", message: e.message, hint: "name repeated parts with definitions, or raise the budget with --time-limit" });
+    }
     if (e instanceof CoefficientOverflow) {
       return errResult({ kind: "limit", message: `${e.message}: beyond the numbers matdiff writes exactly`, hint: "scale the problem, or name the constant (c : positive)" });
     }

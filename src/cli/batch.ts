@@ -7,6 +7,7 @@ import { diagnosticToJson } from "../diagnostics/render.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { QueryKind } from "../parse/surface.js";
 import { answerToJson } from "./format.js";
+import { BudgetExceeded, withTimeBudget } from "../budget.js";
 
 const QUERIES: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
 
@@ -54,7 +55,14 @@ function partsOf(req: Record<string, Json>): ProblemParts | Diagnostic {
   return { decls, defs, query: query as QueryKind, expr: { text: expr, source: "expr" }, wrt };
 }
 
-export function answerLine(line: string, lineNo: number): Record<string, unknown> {
+/** Seconds one batch line may take before it gets a `limit` error (the batch goes on). */
+export const DEFAULT_LINE_BUDGET_S = 10;
+
+export function answerLine(line: string, lineNo: number, budgetS = DEFAULT_LINE_BUDGET_S): Record<string, unknown> {
+  return withTimeBudget(budgetS * 1000, () => answerWithin(line, lineNo));
+}
+
+function answerWithin(line: string, lineNo: number): Record<string, unknown> {
   const t0 = performance.now();
   let req: unknown;
   try {
@@ -74,7 +82,13 @@ export function answerLine(line: string, lineNo: number): Record<string, unknown
   const check = req["check"] === true;
   const answer = answerQuery(problem.value, problem.value.queries[0]!, { inline: req["inline"] === true, check, steps: req["steps"] === true });
   if (!answer.ok) return fail(answer.error);
-  const json = answerToJson(answer.value);
+  let json: Record<string, unknown>;
+  try {
+    json = answerToJson(answer.value);
+  } catch (e) {
+    if (e instanceof BudgetExceeded) return fail({ kind: "limit", message: e.message });
+    throw e;
+  }
   const out: Record<string, unknown> = {
     id,
     ok: true,
@@ -86,10 +100,10 @@ export function answerLine(line: string, lineNo: number): Record<string, unknown
   return out;
 }
 
-export function runBatch(input: string, write: (line: string) => void): void {
+export function runBatch(input: string, write: (line: string) => void, budgetS = DEFAULT_LINE_BUDGET_S): void {
   const lines = input.split(/\r?\n/);
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
-    write(JSON.stringify(answerLine(line, i + 1)));
+    write(JSON.stringify(answerLine(line, i + 1, budgetS)));
   });
 }

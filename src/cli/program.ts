@@ -3,7 +3,6 @@
 
 import { Command, CommanderError, Option } from "commander";
 import {
-  answerAll,
   answerQuery,
   expandDefinitions,
   problemFromParts,
@@ -19,7 +18,8 @@ import { renderDiagnostic } from "../diagnostics/render.js";
 import type { Diagnostic, Result } from "../diagnostics/diagnostic.js";
 import type { QueryKind } from "../parse/surface.js";
 import { answerToJson, answerToText, type OutputForm } from "./format.js";
-import { runBatch } from "./batch.js";
+import { DEFAULT_LINE_BUDGET_S, runBatch } from "./batch.js";
+import { withTimeBudget } from "../budget.js";
 import { VERSION } from "../version.js";
 
 export interface CliIO {
@@ -34,7 +34,7 @@ export const EXIT_CHECK_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 
 const QUERY_COMMANDS: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
-const VALUE_OPTIONS = new Set(["-d", "--decl", "--let", "--wrt", "-w", "--format", "-f", "--seed", "--points", "--grad", "-g"]);
+const VALUE_OPTIONS = new Set(["-d", "--decl", "--let", "--wrt", "-w", "--format", "-f", "--seed", "--points", "--grad", "-g", "--time-limit"]);
 /** Commands whose positional arguments are expressions (which may start with '-'). */
 const EXPRESSION_COMMANDS = new Set<string>([...QUERY_COMMANDS, "check", "equal"]);
 const FLAG_OPTIONS = new Set(["--check", "--inline", "--steps", "-h", "--help"]);
@@ -91,6 +91,16 @@ interface QueryOpts {
   steps?: boolean;
   seed?: string;
   points?: string;
+  timeLimit?: string;
+}
+
+/** Seconds a single query may take (its check included) before it stops with a limit error. */
+const DEFAULT_QUERY_BUDGET_S = 60;
+
+/** A --time-limit value in seconds (a positive number), or the default. */
+function seconds(text: string | undefined, fallback: number): number {
+  const v = Number(text);
+  return text !== undefined && Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
 /** A check that has run this long reports its progress on stderr (it never writes to stdout). */
@@ -149,6 +159,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       .option("--points <n>", "how many random points --check compares", "3")
       .option("--inline", "write the answer without the --let names (substitute their bodies)")
       .option("--steps", "show the derivation step by step, each step naming the identity it used (grad)")
+      .option("--time-limit <seconds>", "stop with a limit error after this long", String(DEFAULT_QUERY_BUDGET_S))
       .addHelpText("after", EXAMPLES)
       .action((expr: string, o: QueryOpts) => {
         const problem = problemFromParts({
@@ -159,7 +170,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           wrt: o.wrt.flatMap((w) => w.split(",")).map((w) => w.trim()).filter((w) => w !== ""),
         });
         if (!problem.ok) return fail(problem.error);
-        emit(answerQuery(problem.value, problem.value.queries[0]!, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false }), o.format);
+        const budget = seconds(o.timeLimit, DEFAULT_QUERY_BUDGET_S);
+        emit(withTimeBudget(budget * 1000, () => answerQuery(problem.value, problem.value.queries[0]!, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false })), o.format);
       });
   }
 
@@ -262,7 +274,8 @@ Examples:
     .option("--seed <n>", "seed for --check's random points", "1")
     .option("--inline", "write answers without the file's definitions")
     .option("--steps", "show each grad derivation step by step")
-    .action((file: string, o: { format: OutputForm; check?: boolean; seed?: string; inline?: boolean; steps?: boolean }) => {
+    .option("--time-limit <seconds>", "stop a query with a limit error after this long (the others go on)", String(DEFAULT_QUERY_BUDGET_S))
+    .action((file: string, o: { format: OutputForm; check?: boolean; seed?: string; inline?: boolean; steps?: boolean; timeLimit?: string }) => {
       let text: string;
       try {
         text = io.readFile(file);
@@ -274,7 +287,10 @@ Examples:
       if (problem.value.queries.length === 0) {
         return fail({ kind: "syntax", message: `${file} has no query`, hint: "add a line such as: grad f wrt X" });
       }
-      const answers = answerAll(problem.value, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false });
+      const budget = seconds(o.timeLimit, DEFAULT_QUERY_BUDGET_S);
+      const answers = problem.value.queries.map((q) =>
+        withTimeBudget(budget * 1000, () => answerQuery(problem.value, q, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false })),
+      );
       answers.forEach((a, i) => {
         const q = problem.value.queries[i]!;
         if (o.format !== "json") io.stdout(`${o.format === "latex" ? "%" : "#"} ${q.kind} ${q.text} wrt ${q.wrt.map((v) => v.name).join(", ")}\n`);
@@ -285,14 +301,15 @@ Examples:
   program
     .command("batch [file]")
     .description("JSON Lines in (file or stdin), one JSON line out per query, same id, in order")
-    .action(async (file?: string) => {
+    .option("--time-limit <seconds>", "per line: a line that takes longer gets a limit error, and the batch goes on", String(DEFAULT_LINE_BUDGET_S))
+    .action(async (file: string | undefined, o: { timeLimit?: string }) => {
       let input: string;
       try {
         input = file ? io.readFile(file) : await io.readStdin();
       } catch {
         return fail({ kind: "syntax", message: `cannot read ${file ?? "standard input"}` });
       }
-      runBatch(input, (line) => io.stdout(`${line}\n`));
+      runBatch(input, (line) => io.stdout(`${line}\n`), seconds(o.timeLimit, DEFAULT_LINE_BUDGET_S));
     });
 
   const [first, ...rest] = argv;

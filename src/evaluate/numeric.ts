@@ -2,6 +2,7 @@
 // algebra. User text never reaches an evaluator of strings; only the tree is walked.
 
 import { det, inverse, kronecker, logAbsDet, SingularMatrix } from "./linalg.js";
+import { tick } from "../budget.js";
 import { assertNever, type Expr } from "../expr/expr.js";
 import type { Dim } from "../expr/shape.js";
 
@@ -120,6 +121,7 @@ function matrixPower(a: Matrix, k: number): Matrix {
 }
 
 export function evaluate(e: Expr, env: Env, memo = new Map<Expr, Matrix>()): Matrix {
+  tick();
   const hit = memo.get(e);
   if (hit) return hit;
   const r = compute(e, env, memo);

@@ -5,6 +5,7 @@
 // `assertNever`, so adding a kind is a compile error in each operation that forgot it.
 // Raw constructors here do no simplification; the canonical smart constructors live in build.ts.
 
+import { tick } from "../budget.js";
 import type { Rational } from "./rational.js";
 import type { Shape } from "./shape.js";
 
@@ -119,6 +120,7 @@ function shapeKey(s: Shape): string {
 }
 
 function intern<E extends Expr>(key: string, make: (id: number) => E): E {
+  tick();
   const hit = table.get(key);
   if (hit) return hit as E;
   const e = make(nextId++);

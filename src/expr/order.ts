@@ -4,6 +4,7 @@
 
 import { assertNever, type Expr, type Kind } from "./expr.js";
 import { compare as compareRational } from "./rational.js";
+import { tick } from "../budget.js";
 
 const RANK: Record<Kind, number> = {
   num: 0,
@@ -33,6 +34,7 @@ function cmpStr(a: string, b: string): number {
 
 export function compareExpr(a: Expr, b: Expr): number {
   if (a === b) return 0;
+  tick();
   if (a.kind !== b.kind) return RANK[a.kind] - RANK[b.kind];
   const own = compareOwn(a, b);
   if (own !== 0) return own;

@@ -7,6 +7,7 @@
 import { mul, pow, scale, splitCoeff, sumContent, transpose } from "../expr/build.js";
 import { assertNever, isScalar, node as rawNode, num as numExpr, type Expr } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
+import { tick } from "../budget.js";
 
 export const SUM = 1;
 export const PRODUCT = 2;
@@ -76,6 +77,7 @@ export abstract class Printer {
   }
 
   private layout(e: Expr): Doc {
+    tick();
     switch (e.kind) {
       case "num":
         return this.number(e.value);
