@@ -17,8 +17,10 @@ export type PointKind = (typeof POINT_KINDS)[number];
 const MAGNITUDE: Record<Exclude<PointKind, "mixed">, { lo: number; hi: number; entries: number }> = {
   "around 1": { lo: 0.5, hi: 2, entries: 1 },
   negative: { lo: 0.3, hi: 3, entries: 1 },
-  small: { lo: 0.01, hi: 0.2, entries: 0.1 },
-  large: { lo: 3, hi: 30, entries: 4 },
+  small: { lo: 0.01, hi: 0.2, entries: 0.3 },
+  // large scalars; arrays keep unit entries (mixed signs are what they need, and ×4 entries only
+  // saturate every tanh and exp in sight)
+  large: { lo: 3, hi: 30, entries: 1 },
 };
 
 export interface Point {
@@ -69,7 +71,7 @@ function scalarOf(kind: PointKind, positive: boolean, rng: Random): number {
 }
 
 function entryScale(kind: PointKind, rng: Random): number {
-  if (kind === "mixed") return [1, 0.1, 4][rng.int(0, 2)]!;
+  if (kind === "mixed") return [1, 0.3][rng.int(0, 1)]!;
   return MAGNITUDE[kind].entries;
 }
 

@@ -120,6 +120,29 @@ function matrixPower(a: Matrix, k: number): Matrix {
   return r;
 }
 
+/**
+ * Evaluate with every intermediate result perturbed by a few units in the last place, as rounding
+ * could have: comparing with a plain evaluation estimates how much rounding moves the value (large
+ * where a formula cancels catastrophically at the point, e.g. 2t³ − 2t at t ≈ 1).
+ */
+export function evaluateJittered(e: Expr, env: Env, rng: { next(): number }): Matrix {
+  const memo = new Map<Expr, Matrix>();
+  const jitter = (m: Matrix) => m.map((row) => row.map((x) => x * (1 + JITTER * (rng.next() - 0.5))));
+  const walk = (x: Expr): Matrix => {
+    const hit = memo.get(x);
+    if (hit) return hit;
+    for (const a of x.args) walk(a);
+    // leaves are exact (a number, a given value, a size): only computed results are rounded
+    const r = x.args.length === 0 ? evaluate(x, env, memo) : jitter(evaluate(x, env, memo));
+    memo.set(x, r);
+    return r;
+  };
+  return walk(e);
+}
+
+/** Relative size of the simulated rounding: 8 units in the last place. */
+const JITTER = 8 * 2.2e-16;
+
 export function evaluate(e: Expr, env: Env, memo = new Map<Expr, Matrix>()): Matrix {
   tick();
   const hit = memo.get(e);

@@ -337,8 +337,21 @@ export function mul(factors: readonly Expr[]): Expr {
   };
   p.scalars = p.scalars.map(primitive);
   p.chain = p.chain.map(primitive);
-  const scalars = combineScalarPowers(p.scalars).sort(compareExpr);
   let chain = simplifyChain(p.chain);
+  // inner products inside a longer chain are scalars: y'y·e'x and (y'y)(e'x) are one product
+  const split = extractInnerProducts(chain);
+  chain = split.chain;
+  if (chain.length >= 2 && chainShape(chain)[0] === 1 && chainShape(chain)[1] === 1 && (split.inner.length > 0 || p.scalars.some(isScalarChain))) {
+    // a 1×1 chain beside other inner products is one of them: (a'b)(c'd), never (a'b)·c'd
+    split.inner.push(mul(chain));
+    chain = [];
+  }
+  for (const atom of split.inner) {
+    const [c, rest] = splitCoeff(atom);
+    p.coeff = Q.mul(p.coeff, c);
+    if (rest !== num1) p.scalars.push(rest);
+  }
+  const scalars = combineScalarPowers(p.scalars).sort(compareExpr);
   if (chain.length === 0 && !isScalarShape(coreDims, shape)) {
     // everything cancelled to the identity
     chain = [eye(shape[0])];
@@ -355,6 +368,33 @@ export function mul(factors: readonly Expr[]): Expr {
     throw new InternalError("internal: product shape changed while simplifying");
   }
   return node("mul", shape, parts);
+}
+
+/**
+ * Split the 1×1 segments out of a chain: a segment from a row (1×k) factor to the next column
+ * (k×1) factor is an inner product, a scalar, and the factors around it still multiply (n×1 · 1×m).
+ * The shortest such segments are taken, left to right; a chain that is one segment stays whole.
+ */
+function extractInnerProducts(chain: Expr[]): { chain: Expr[]; inner: Expr[] } {
+  if (chain.length < 3) return { chain, inner: [] };
+  const out: Expr[] = [];
+  const inner: Expr[] = [];
+  let i = 0;
+  while (i < chain.length) {
+    const f = chain[i]!;
+    if (f.shape[0] === 1) {
+      let j = i + 1;
+      while (j < chain.length && chain[j]!.shape[1] !== 1) j++;
+      if (j < chain.length && !(i === 0 && j === chain.length - 1)) {
+        inner.push(mul(chain.slice(i, j + 1)));
+        i = j + 1;
+        continue;
+      }
+    }
+    out.push(f);
+    i++;
+  }
+  return { chain: out, inner };
 }
 
 /**

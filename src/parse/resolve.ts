@@ -31,6 +31,7 @@ import {
 import { componentName, dvar, partial, sym, type Expr, type Sym } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 import {
+  dimProduct,
   divideShape,
   elementwiseShape,
   frobeniusShape,
@@ -441,15 +442,18 @@ export class Resolver {
     if (e.args.length < 1 || e.args.length > max) {
       this.error("syntax", `${e.fn} takes ${max === 1 ? "one dimension" : "one or two dimensions"}`, e.span);
     }
-    const dims = e.args.map((a): Dim => {
+    const dimOf = (a: SExpr): Dim => {
       if (a.type === "num" && Q.isInteger(a.value) && a.value.num >= 1) return a.value.num;
       if (a.type === "name" && this.problem.dims.has(a.name)) return a.name;
       if (a.type === "name") {
         const hint = didYouMean(a.name, this.problem.dims);
         return this.error("unknown-name", `'${a.name}' is not a dimension name`, a.span, hint ? { hint: `did you mean '${hint}'?` } : {});
       }
-      return this.error("syntax", `${e.fn} takes dimensions (names or positive integers)`, a.span);
-    });
+      // a product of dimensions, as the size of vec(X) or of a Kronecker product: eye(n*m)
+      if (a.type === "binary" && a.op === "*") return dimProduct(dimOf(a.left), dimOf(a.right));
+      return this.error("syntax", `${e.fn} takes dimensions (names, positive integers or their products)`, a.span);
+    };
+    const dims = e.args.map(dimOf);
     const rows = dims[0]!;
     const cols = e.fn === "eye" ? rows : (dims[1] ?? 1);
     const shape: Shape = [rows, cols];

@@ -31,6 +31,7 @@ function trailingRun(s: string): number {
 export function juxtapose(a: string, b: string): string {
   if (a === "") return b;
   if (b === "") return a;
+
   const ra = trailingRun(a);
   const rb = leadingRun(b);
   if (ra === 0 || rb === 0) return a + b;
@@ -38,12 +39,16 @@ export function juxtapose(a: string, b: string): string {
   return ra === 1 && rb === 1 && !digitMeetsDigit ? a + b : `${a} ${b}`;
 }
 
-/** Join factors pairwise, deciding each gap from the two factors that meet there. */
+/**
+ * Join factors pairwise, deciding each gap from the two factors that meet there; but a run of two
+ * or more letters before a parenthesis is spaced from it, or t·r·(A) would print as tr(A), a call.
+ */
 export function joinFactors(texts: readonly string[]): string {
   let out = "";
   let prev = "";
   for (const t of texts) {
     if (out === "") out = t;
+    else if (t.startsWith("(") && trailingRun(out) >= 2) out += ` ${t}`;
     else out += juxtapose(prev, t).slice(prev.length);
     prev = t;
   }

@@ -5,19 +5,27 @@
 import { Random } from "../../src/evaluate/random.js";
 
 export const DECLS =
-  "x : vector(n); y : vector(m); X : matrix(n, m); A : matrix(n, n); B : matrix(m, m); S : spd(n); W : symmetric(n); s : scalar; t : scalar\nK = S + X*X'";
-export const VARIABLES = ["x", "y", "X", "A", "B", "S", "W", "s", "t"];
+  "x : vector(n); y : vector(m); X : matrix(n, m); P : matrix(m, n); A : matrix(n, n); B : matrix(m, m); S : spd(n); W : symmetric(n); s : scalar; t : scalar; c : positive\nK = S + X*X'";
+export const VARIABLES = ["x", "y", "X", "P", "A", "B", "S", "W", "s", "t", "c"];
+/** The shape of each variable, for queries that need one (Hessians wrt scalars and vectors). */
+export const SHAPES: Record<string, [string, string]> = {
+  x: ["n", "1"], y: ["m", "1"], X: ["n", "m"], P: ["m", "n"], A: ["n", "n"], B: ["m", "m"], S: ["n", "n"], W: ["n", "n"],
+  s: ["1", "1"], t: ["1", "1"], c: ["1", "1"],
+};
+
+/** Numeric factors as a user types them, inside Hadamard products, functions and transposes. */
+const NUMBERS = ["2", "0.5", "3", "(1/3)", "(-2)"];
 
 type D = "n" | "m" | "1";
 
 const LEAVES: Record<string, string[]> = {
-  "1,1": ["s", "t", "2", "0.5"],
+  "1,1": ["s", "t", "c", "2", "0.5"],
   "n,1": ["x"],
   "m,1": ["y"],
   "1,n": ["x'"],
   "1,m": ["y'"],
-  "n,m": ["X"],
-  "m,n": ["X'"],
+  "n,m": ["X", "P'"],
+  "m,n": ["X'", "P"],
   "n,n": ["A", "S", "W", "K", "A'"],
   "m,m": ["B", "B'"],
 };
@@ -31,6 +39,15 @@ export class ExprGenerator {
 
   private dim(): D {
     return this.pick(["n", "m", "1"] as const);
+  }
+
+  private number(): string {
+    return this.pick(NUMBERS);
+  }
+
+  /** ones(n), ones(m)', or 1 for a 1×1: the all-ones array of the given shape's one side. */
+  private onesColumn(d: D): string {
+    return d === "1" ? "1" : `ones(${d})`;
   }
 
   gen(r: D, c: D, depth: number): string {
@@ -51,12 +68,48 @@ export class ExprGenerator {
       () => `exp(tanh(${g(r, c)}))`,
       () => `${g(r, c)} ./ (2 + sigmoid(${g(r, c)}))`,
       () => `${g(r, c)}/(1 + t^2)`,
+      // numeric factors inside Hadamard products, elementwise functions and transposes
+      () => `(${this.number()}*${g(r, c)} .* ${g(r, c)})`,
+      () => `${this.pick(["tanh", "sin", "cos", "sigmoid"])}(${this.number()}*${g(r, c)})`,
+      () => `(${this.number()}*${g(c, r)})'`,
+      // ones products: a column times a row
+      () => `${this.onesColumn(r)}*${g("1", c)}`,
+      () => `${g(r, "1")}*(${this.onesColumn(c)})'`,
+      // 1×1 products used as scalars, on either side
+      () => {
+        const k = this.pick(["n", "m"] as const);
+        return `(${g("1", k)}*${g(k, "1")})*${g(r, c)}`;
+      },
+      () => {
+        const k = this.pick(["n", "m"] as const);
+        return `${g(r, c)}*(${g("1", k)}*${g(k, "1")})`;
+      },
+      // cancelling terms, inside whatever operator is around them
+      () => {
+        const a = g(r, c);
+        return `(${a} - ${a})`;
+      },
+      () => {
+        const a = g(r, c);
+        return `(${a} + ${g(r, c)} - ${a})`;
+      },
+      () => {
+        const k = this.dim();
+        const a = g(r, k);
+        const b = g(k, c);
+        return `(${a}*${b} - ${a}*${b} + ${g(r, c)})`;
+      },
     ];
     if (r === c && r !== "1") {
       const M = () => g(r, this.pick(["n", "m"] as const));
       options.push(() => {
         const m = M();
         return `inv(${r === "n" ? "S" : "(B*B' + eye(m))"} + ${m}*(${m})')`;
+      });
+      options.push(() => {
+        const m = M();
+        const z = g(r, r);
+        return `inv(${r === "n" ? "S" : "(B*B' + eye(m))"} + ${m}*(${m})' + (${z} - ${z}))`;
       });
       options.push(() => `(${g(r, r)})^2`);
       options.push(() => `diag(${g(r, "1")})`);
@@ -90,9 +143,23 @@ export class ExprGenerator {
   /** A scalar function as a sum of 2–4 terms, and a declared variable it mentions. */
   problem(): { terms: string[]; wrt: string } | undefined {
     const terms = Array.from({ length: this.rng.int(2, 4) }, () => this.gen("1", "1", 3));
-    const text = terms.join(" + ");
-    const used = VARIABLES.filter((v) => new RegExp(`(?<![A-Za-z0-9_])${v}(?![A-Za-z0-9_])`).test(text) || (v !== "K" && /\bK\b/.test(text) && (v === "S" || v === "X")));
+    const used = usedVariables(terms.join(" + "));
     if (used.length === 0) return undefined;
     return { terms, wrt: this.pick(used) };
   }
+
+  /** A function of a random shape (for Jacobians and differentials) as a sum of 1–3 terms. */
+  arrayProblem(): { terms: string[]; wrt: string } | undefined {
+    const r = this.dim();
+    const c = this.pick(["1", "1", this.dim()] as const);
+    const terms = Array.from({ length: this.rng.int(1, 3) }, () => this.gen(r, c, 2));
+    const used = usedVariables(terms.join(" + "));
+    if (used.length === 0) return undefined;
+    return { terms, wrt: this.pick(used) };
+  }
+}
+
+/** The declared variables a text mentions (K stands for S and X). */
+export function usedVariables(text: string): string[] {
+  return VARIABLES.filter((v) => new RegExp(`(?<![A-Za-z0-9_])${v}(?![A-Za-z0-9_])`).test(text) || (/\bK\b/.test(text) && (v === "S" || v === "X")));
 }

@@ -1,0 +1,89 @@
+// The property harness for answers of every query kind: random well-typed problems (generator.ts:
+// numeric factors inside Hadamard products, functions and transposes; ones products; 1×1 products
+// used as scalars; cancelling terms; variables of every shape) are answered with the check on.
+//
+// The engine reads every answer back from its plain text (a mismatch is an `internal` error) and
+// checks the node read back against finite differences; this harness adds that the outcome is an
+// answer or a decline (never internal, never a wrong formula), and that the unicode and LaTeX
+// forms have the plain form's skeleton.
+
+import katex from "katex";
+import { expect } from "vitest";
+import { answerQuery, problemFromText } from "../../src/engine.js";
+import { Random } from "../../src/evaluate/random.js";
+import { printExpr } from "../../src/print/index.js";
+import { skeleton } from "../print/skeleton.js";
+import { DECLS, ExprGenerator, SHAPES, usedVariables } from "./generator.js";
+import type { QueryKind } from "../../src/parse/surface.js";
+
+export interface Tally {
+  tried: number;
+  verified: number;
+  declined: number;
+  inconclusive: number;
+  skipped: number;
+}
+
+export const newTally = (): Tally => ({ tried: 0, verified: 0, declined: 0, inconclusive: 0, skipped: 0 });
+
+/** One random problem of the given kind, answered, checked and compared across forms. */
+export function runCase(kind: QueryKind, seed: number, tally: Tally): void {
+  const gen = new ExprGenerator(new Random(seed));
+  const g = kind === "grad" || kind === "hessian" ? gen.problem() : gen.arrayProblem();
+  let wrt = g?.wrt;
+  if (g && kind === "hessian") {
+    // Hessians wrt scalars and vectors (matrix Hessians are vec-coordinate Kronecker forms)
+    const candidates = usedVariables(g.terms.join(" + ")).filter((v) => SHAPES[v]![1] === "1");
+    wrt = candidates[seed % Math.max(1, candidates.length)];
+  }
+  if (!g || !wrt) {
+    tally.skipped++;
+    return;
+  }
+  const text = `${DECLS}\n${kind} ${g.terms.join(" + ")} wrt ${wrt}`;
+  const p = problemFromText(text, "property");
+  if (!p.ok) throw new Error(`the generator produced invalid input (${p.error.message}):\n${text}`);
+  tally.tried++;
+  const query = p.value.queries[0]!;
+  const answer = answerQuery(p.value, query, { check: { points: 1, seed, kindOffset: seed } });
+  if (!answer.ok) {
+    expect(answer.error.kind, `${answer.error.message}\n  in: ${text}`).toBe("unsupported");
+    tally.declined++;
+    return;
+  }
+  let check = answer.value.check!;
+  if (!check.ok && !check.inconclusive) {
+    // a second opinion at other points before calling a formula wrong (ill-conditioned draws)
+    const again = answerQuery(p.value, query, { check: { points: 3, seed: seed + 1, tolerance: 1e-4 } });
+    if (again.ok) check = again.value.check!;
+  }
+  const shown = answer.value.results.map((r) => printExpr(r.value, "plain")).join(" | ");
+  expect(check.ok || check.inconclusive, `wrong ${kind} (relative error ${check.maxRelError}) of ${g.terms.join(" + ")} wrt ${wrt}: ${shown}`).toBe(true);
+  if (check.inconclusive) tally.inconclusive++;
+  else tally.verified++;
+
+  const names = [...p.value.vars.keys(), ...p.value.defsByName.keys(), ...answer.value.definitions.map(([n]) => n)];
+  for (const e of [...answer.value.results.map((r) => r.value), ...answer.value.definitions.map(([, b]) => b)]) {
+    const plain = printExpr(e, "plain");
+    const base = skeleton(plain, "plain", names);
+    const unicode = printExpr(e, "unicode");
+    expect(skeleton(unicode, "unicode", names), `unicode ${unicode} of ${plain}`).toEqual(base);
+    const latex = printExpr(e, "latex");
+    expect(skeleton(latex, "latex", names), `latex ${latex} of ${plain}`).toEqual(base);
+    if (seed % 16 === 0) katex.renderToString(latex, { throwOnError: true, displayMode: true });
+  }
+}
+
+/**
+ * How many cases a suite runs: the full count in CI (MATDIFF_PROPERTY_RUNS or CI set), a tenth
+ * locally so `npm test` stays quick; the count is printed either way.
+ */
+export function caseCount(full: number): number {
+  const forced = Number(process.env["MATDIFF_PROPERTY_RUNS_SCALE"]);
+  if (Number.isFinite(forced) && forced > 0) return Math.ceil(full * forced);
+  return process.env["CI"] ? full : Math.ceil(full / 10);
+}
+
+export function report(kind: string, t: Tally): string {
+  return `property (${kind}): ${t.tried} problems, ${t.verified} verified by finite differences, ${t.declined} declined, ${t.inconclusive} inconclusive, ${t.skipped} draws skipped`;
+}
