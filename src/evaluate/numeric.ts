@@ -132,12 +132,24 @@ export function evaluateJittered(e: Expr, env: Env, rng: { next(): number }): Ma
     const hit = memo.get(x);
     if (hit) return hit;
     for (const a of x.args) walk(a);
-    // leaves are exact (a number, a given value, a size): only computed results are rounded
-    const r = x.args.length === 0 ? evaluate(x, env, memo) : jitter(evaluate(x, env, memo));
+    // leaves and constants (−2·𝟏 as an exponent) are exact: only computed values are rounded
+    const r = x.args.length === 0 || isConstant(x) ? evaluate(x, env, memo) : jitter(evaluate(x, env, memo));
     memo.set(x, r);
     return r;
   };
   return walk(e);
+}
+
+const constantMemo = new WeakMap<Expr, boolean>();
+
+/** Built from numbers, sizes, I, 𝟏 and 0 alone. */
+function isConstant(e: Expr): boolean {
+  const hit = constantMemo.get(e);
+  if (hit !== undefined) return hit;
+  const r =
+    e.kind === "num" || e.kind === "eye" || e.kind === "ones" || e.kind === "zeros" || (e.kind === "sym" && e.role === "dim") || (e.args.length > 0 && e.args.every(isConstant));
+  constantMemo.set(e, r);
+  return r;
 }
 
 /** Relative size of the simulated rounding: 8 units in the last place. */

@@ -1,0 +1,81 @@
+// --check never cries wolf: correct answers that used to FAIL (poles, log arguments near 0,
+// singular draws, deep networks) pass at 20 points for seeds 1–10, and the work is bounded for
+// large variables.
+import { describe, expect, it } from "vitest";
+import { answerQuery, problemFromParts } from "../../src/engine.js";
+import { withTimeBudget } from "../../src/budget.js";
+import { directions, RANDOM_DIRECTIONS } from "../../src/evaluate/differences.js";
+import { Random } from "../../src/evaluate/random.js";
+import { renderDiagnostic } from "../../src/diagnostics/render.js";
+import { checkGradients } from "../../src/evaluate/check.js";
+
+function network(layers: number): { expr: string; decls: string } {
+  let h = "x";
+  const decls = ["x : vector(n)"];
+  for (let i = 1; i <= layers; i++) {
+    h = `tanh(W${i}*${h})`;
+    decls.push(`W${i} : matrix(n,n)`);
+  }
+  return { expr: `sum(${h})`, decls: decls.join("; ") };
+}
+
+const CORRECT = [
+  { expr: "-1/2*sum(1 + log(s.^2) - mu.^2 - s.^2)", wrt: "s", decls: "s : vector(n); mu : vector(n)" },
+  { expr: "sum(x.^-2)", wrt: "x", decls: "x : vector(n)" },
+  { expr: "sum(log(x.^2))", wrt: "x", decls: "x : vector(n)" },
+  { expr: "tr(inv(W'*B*W)*W'*A*W)", wrt: "W", decls: "W : matrix(n,k); A : matrix(n,n); B : spd(n)" },
+  { ...network(16), wrt: "W1" },
+  { ...network(20), wrt: "W1" },
+];
+
+function answer(c: { expr: string; wrt: string; decls: string }, seed: number, points: number) {
+  const p = problemFromParts({ decls: [{ text: c.decls, source: "d" }], defs: [], query: "grad", expr: { text: c.expr, source: "e" }, wrt: [c.wrt] });
+  if (!p.ok) throw new Error(renderDiagnostic(p.error));
+  const a = answerQuery(p.value, p.value.queries[0]!, { check: { seed, points } });
+  if (!a.ok) throw new Error(renderDiagnostic(a.error));
+  return a.value.check!;
+}
+
+describe("no false alarms", () => {
+  for (const c of CORRECT) {
+    it(`${c.expr.length > 60 ? `${c.expr.slice(0, 60)}…` : c.expr} passes at 20 points, seeds 1–10`, () => {
+      for (let seed = 1; seed <= 10; seed++) {
+        const check = answer(c, seed, 20);
+        expect(check.ok, `seed ${seed}: relative error ${check.maxRelError}`).toBe(true);
+        expect(check.points).toBe(20);
+      }
+    }, 120_000);
+  }
+
+  it("a wrong answer still fails (the error estimate does not excuse a real difference)", () => {
+    const p = problemFromParts({ decls: [{ text: "x : vector(n)", source: "d" }], defs: [], query: "grad", expr: { text: "sum(x.^-2)", source: "e" }, wrt: ["x"] });
+    if (!p.ok) throw new Error("bad problem");
+    const q = p.value.queries[0]!;
+    const right = answerQuery(p.value, q).value!.results[0]!;
+    const wrong = checkGradients(p.value, q.expr, [{ wrt: right.wrt, value: p.value.vars.get("x")!.sym }], { points: 5 });
+    expect(wrong.ok).toBe(false);
+    expect(wrong.inconclusive).toBe(false);
+  });
+});
+
+describe("bounded work", () => {
+  it("a large variable is checked along a fixed number of random directions", () => {
+    expect(directions(true, [50, 50], new Random(1))).toHaveLength(RANDOM_DIRECTIONS);
+    expect(directions(false, [3, 4], new Random(1))).toHaveLength(12); // small: every coordinate
+    expect(directions(true, [4, 4], new Random(1))).toHaveLength(10); // symmetric: i ≤ j
+  });
+
+  it("--check with X : spd(50) finishes inside a 5 s budget", () => {
+    const p = problemFromParts({
+      decls: [{ text: "X : spd(50); A : matrix(50,50)", source: "d" }],
+      defs: [],
+      query: "grad",
+      expr: { text: "logdet(X) + tr(A*inv(X))", source: "e" },
+      wrt: ["X"],
+    });
+    if (!p.ok) throw new Error("bad problem");
+    const a = withTimeBudget(5000, () => answerQuery(p.value, p.value.queries[0]!, { check: { points: 3 } }));
+    if (!a.ok) throw new Error(renderDiagnostic(a.error));
+    expect(a.value.check!.ok).toBe(true);
+  }, 30_000);
+});
