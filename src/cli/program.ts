@@ -106,15 +106,16 @@ function seconds(text: string | undefined, fallback: number): number {
 /** A check that has run this long reports its progress on stderr (it never writes to stdout). */
 const PROGRESS_AFTER_MS = 1000;
 
+/** Progress lines on stderr for a check, once it has run longer than PROGRESS_AFTER_MS. */
+export function progressReporter(io: Pick<CliIO, "stderr">): (done: number, wanted: number, ms: number) => void {
+  return (done, wanted, ms) => {
+    if (ms > PROGRESS_AFTER_MS) io.stderr(`check: point ${done} of ${wanted} (${(ms / 1000).toFixed(1)} s)\n`);
+  };
+}
+
 function checkOptions(o: { check?: boolean; seed?: string; points?: string }, io: CliIO) {
   if (!o.check) return false;
-  return {
-    seed: o.seed ? Number(o.seed) : 1,
-    points: o.points ? Number(o.points) : 3,
-    onProgress: (done: number, wanted: number, ms: number) => {
-      if (ms > PROGRESS_AFTER_MS) io.stderr(`check: point ${done} of ${wanted} (${(ms / 1000).toFixed(1)} s)\n`);
-    },
-  };
+  return { seed: o.seed ? Number(o.seed) : 1, points: o.points ? Number(o.points) : 3, onProgress: progressReporter(io) };
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

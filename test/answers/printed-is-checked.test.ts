@@ -2,6 +2,7 @@
 // every query in examples/ and in the shared corpus reads back from its plain text as the very
 // same node, and that node, read back, agrees with finite differences.
 import { readdirSync, readFileSync } from "node:fs";
+import katex from "katex";
 import { describe, expect, it } from "vitest";
 import { answerQuery, expandDefinitions, problemFromParts, problemFromText, type QueryAnswer } from "../../src/engine.js";
 import { Rereader } from "../../src/answer/reread.js";
@@ -19,6 +20,8 @@ function expectPrintedIsChecked(problem: Problem, a: QueryAnswer, what: string):
   const reader = new Rereader(problem, a.definitions, values);
   for (const v of values) expect(reader.reread(v), `${what}: ${printExpr(v, "plain")}`).toBe(v);
   for (const [name, body] of a.definitions) expect(reader.definitions.find(([n]) => n === name)?.[1]).toBe(body);
+  // every LaTeX output, engine definitions included, renders
+  for (const e of [...values, ...a.definitions.map(([, b]) => b)]) katex.renderToString(printExpr(e, "latex"), { throwOnError: true, displayMode: true });
   const check = a.check!;
   expect(check.inconclusive, `${what}: no point judged`).toBe(false);
   expect(check.maxRelError, `${what}: ${a.results.map((r) => printExpr(expandDefinitions(r.value, a.definitions), "plain")).join(" | ")}`).toBeLessThan(1e-6);

@@ -8,6 +8,7 @@ import { directions, RANDOM_DIRECTIONS } from "../../src/evaluate/differences.js
 import { Random } from "../../src/evaluate/random.js";
 import { renderDiagnostic } from "../../src/diagnostics/render.js";
 import { checkGradients } from "../../src/evaluate/check.js";
+import { progressReporter } from "../../src/cli/program.js";
 
 function network(layers: number): { expr: string; decls: string } {
   let h = "x";
@@ -78,4 +79,21 @@ describe("bounded work", () => {
     if (!a.ok) throw new Error(renderDiagnostic(a.error));
     expect(a.value.check!.ok).toBe(true);
   }, 30_000);
+});
+
+describe("progress on long checks", () => {
+  it("the check reports after every point, and the CLI prints only once past a second", () => {
+    const p = problemFromParts({ decls: [{ text: "x : vector(n)", source: "d" }], defs: [], query: "grad", expr: { text: "sum(exp(x))", source: "e" }, wrt: ["x"] });
+    if (!p.ok) throw new Error("bad problem");
+    const seen: number[] = [];
+    const a = answerQuery(p.value, p.value.queries[0]!, { check: { points: 4, onProgress: (done) => seen.push(done) } });
+    expect(a.ok && a.value.check!.ok).toBe(true);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    let err = "";
+    const report = progressReporter({ stderr: (s) => void (err += s) });
+    report(1, 3, 400);
+    expect(err).toBe("");
+    report(2, 3, 1500);
+    expect(err).toBe("check: point 2 of 3 (1.5 s)\n");
+  });
 });
