@@ -288,25 +288,14 @@ export function combineChecks(a: CheckResult, b: CheckResult): CheckResult {
  * evaluate it with the ∂NAME/∂θ_k of every k and compare with differences of f along e_k.
  */
 export function checkComponents(problem: Problem, f: Expr, theta: VarInfo, Gk: Expr, opts: CheckOptions = {}): CheckResult {
-  return runChecks(problem, f, [Gk], opts, (point) => {
-    const t0 = point.env.values.get(theta.name)!;
-    const h = stepFor(t0);
-    const fd: Estimate[] = [];
-    const claimed: number[] = [];
-    for (let k = 0; k < t0.length; k++) {
-      const phi = (t: number) => {
-        const values = new Map(point.env.values);
-        values.set(theta.name, t0.map((row, i) => [row[0]! + (i === k ? t : 0)]));
-        return [scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators))];
-      };
-      fd.push(derivativeWithError(phi, h)[0]!);
-      claimed.push(scalarValue(Gk, withDefinitions(problem, point.env.values, point.env.dims, point.env.generators, undefined, k)));
-    }
-    return [{ name: theta.name, fd, claimed }];
-  });
+  // a scalar f is its own vec, and ∂f/∂θ_k its own column
+  return checkComponentLinearisation(problem, f, theta, Gk, opts);
 }
 
-/** The same for a Jacobian or differential written with ∂NAME/∂θ_k: compared column by column. */
+/**
+ * For a Jacobian or differential written with ∂NAME/∂θ_k (a vector θ reached through NAME(θ)):
+ * evaluate column k with the ∂NAME/∂θ_k of each k and compare with differences of vec(F) along e_k.
+ */
 export function checkComponentLinearisation(problem: Problem, F: Expr, theta: VarInfo, column: Expr, opts: CheckOptions = {}): CheckResult {
   return runChecks(problem, F, [column], opts, (point) => {
     const t0 = point.env.values.get(theta.name)!;
