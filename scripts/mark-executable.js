@@ -1,4 +1,7 @@
-// The CLI entry must be executable for `npx matdiff` and for package managers that link bins.
+// The CLI entries must be executable for `npx matdiff` and for package managers that link bins:
+// the bundle (package.json's bin) and the unbundled entry it is built from.
 import { chmodSync, existsSync } from "node:fs";
-const entry = new URL("../dist/cli/main.js", import.meta.url);
-if (existsSync(entry)) chmodSync(entry, 0o755);
+for (const path of ["../dist/matdiff.mjs", "../dist/cli/main.js"]) {
+  const entry = new URL(path, import.meta.url);
+  if (existsSync(entry)) chmodSync(entry, 0o755);
+}

@@ -173,11 +173,12 @@ describe("matdiff batch", () => {
 });
 
 describe("the installed executable", () => {
-  const bin = `${ROOT}dist/cli/main.js`;
+  // the bundled single-file CLI, as package.json's bin names it
+  const bin = `${ROOT}dist/matdiff.mjs`;
 
   it("runs from package.json's bin with --help and --version", () => {
     const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8"));
-    expect(pkg.bin.matdiff).toBe("dist/cli/main.js");
+    expect(pkg.bin.matdiff).toBe("dist/matdiff.mjs");
     expect(execFileSync("node", [bin, "--version"], { encoding: "utf8" }).trim()).toBe(pkg.version);
     const help = execFileSync("node", [bin, "--help"], { encoding: "utf8" });
     expect(help).toMatch(/Examples:/);
@@ -189,6 +190,12 @@ describe("the installed executable", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/\^/);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("is executable directly (the shebang), as npx runs it", () => {
+    const r = spawnSync(bin, ["grad", "x'*x", "--wrt", "x", "-d", "x : vector(n)"], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe("∂f/∂x = 2x");
   });
 
   it("reads batch lines from stdin", () => {
