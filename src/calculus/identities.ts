@@ -191,19 +191,19 @@ export interface CompiledRule extends DifferentialRule {
   template: Template;
 }
 
-let compiled: Map<string, CompiledRule[]> | undefined;
+const compiled = new Map<string, CompiledRule[]>();
 
-/** The rules by head, compiled on first use (templates are parsed with the user grammar). */
+/**
+ * The rules of one head, compiled on first use of that head (templates are parsed with the user
+ * grammar; a query that never meets `det` never parses det's rules, which keeps a cold start short).
+ */
 export function rulesFor(head: string): CompiledRule[] {
-  if (!compiled) {
-    compiled = new Map();
-    for (const r of DIFFERENTIAL_RULES) {
-      const list = compiled.get(r.head) ?? [];
-      list.push({ ...r, template: compileTemplate(r.rhs) });
-      compiled.set(r.head, list);
-    }
+  let list = compiled.get(head);
+  if (!list) {
+    list = DIFFERENTIAL_RULES.filter((r) => r.head === head).map((r) => ({ ...r, template: compileTemplate(r.rhs) }));
+    compiled.set(head, list);
   }
-  return compiled.get(head) ?? [];
+  return list;
 }
 
 /** Structural rules (recursion in differential.ts, bookkeeping in gradient.ts), as a reader sees them. */

@@ -174,11 +174,11 @@ describe("matdiff batch", () => {
 
 describe("the installed executable", () => {
   // the bundled single-file CLI, as package.json's bin names it
-  const bin = `${ROOT}dist/matdiff.mjs`;
+  const bin = `${ROOT}dist/matdiff.cjs`;
 
   it("runs from package.json's bin with --help and --version", () => {
     const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8"));
-    expect(pkg.bin.matdiff).toBe("dist/matdiff.mjs");
+    expect(pkg.bin.matdiff).toBe("dist/matdiff.cjs");
     expect(execFileSync("node", [bin, "--version"], { encoding: "utf8" }).trim()).toBe(pkg.version);
     const help = execFileSync("node", [bin, "--help"], { encoding: "utf8" });
     expect(help).toMatch(/Examples:/);

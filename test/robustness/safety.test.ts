@@ -31,7 +31,7 @@ describe("reserved names", () => {
 
 describe("determinism", () => {
   it("the same problem gives byte-identical output in separate processes", () => {
-    const bin = fileURLToPath(new URL("../../dist/matdiff.mjs", import.meta.url));
+    const bin = fileURLToPath(new URL("../../dist/matdiff.cjs", import.meta.url));
     const example = fileURLToPath(new URL("../../examples/gp-inputs-3d.matdiff", import.meta.url));
     const runs = [0, 1, 2].map(() => spawnSync("node", [bin, "run", example, "--check", "--format", "plain"], { encoding: "utf8" }));
     for (const r of runs) expect(r.status).toBe(0);
