@@ -3,9 +3,10 @@
 // ~70 modules, and scripts/code-cache.js lets it skip compiling that script too.
 // Run by `npm run build` after tsc; the library entry (dist/index.js) stays unbundled.
 import { build } from "esbuild";
-import { chmodSync, copyFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync } from "node:fs";
 
 const dist = (f) => new URL(`../dist/${f}`, import.meta.url).pathname;
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 await build({
   entryPoints: [dist("cli/main.js")],
   bundle: true,
@@ -16,7 +17,8 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: "none",
-  logLevel: "warning",
+  logLevel: "error", // import.meta is empty in CommonJS: the one use (version.ts) is defined below
+  define: { 'process.env["MATDIFF_BUNDLED_VERSION"]': JSON.stringify(version) },
 });
 copyFileSync(new URL("./launcher.cjs", import.meta.url), dist("matdiff.cjs"));
 chmodSync(dist("matdiff.cjs"), 0o755);
