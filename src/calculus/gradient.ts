@@ -14,6 +14,7 @@ import { COMPONENT_INDEX, DifferentialContext } from "./differential.js";
 import { componentName } from "../expr/expr.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import { readoff, type Contributions } from "./readoff.js";
+import { factorCommon } from "../simplify/factor.js";
 
 export interface GradientResult {
   wrt: VarInfo;
@@ -34,7 +35,9 @@ export function gradient(problem: Problem, f: Expr, wrt: VarInfo): GradientResul
     const def = problem.defs[i]!;
     const g = contributions.get(def.name);
     if (!g) continue;
-    const gK = add(g);
+    // G_K's terms share their factors (G_{k+1}·2k + G_{k+1}·cos k): factored, a chain of n
+    // definitions gives an answer of size n, not 2ⁿ
+    const gK = factorCommon(add(g));
     readoff(gK, ctx.d(def.body), contributions);
   }
   const parts = contributions.get(wrt.name);

@@ -14,6 +14,8 @@ import { factorCommon } from "./factor.js";
 
 /** A rewrite may grow the answer to this many times its size before it is abandoned. */
 export const GROWTH_BUDGET = 4;
+/** ... but never past 4 × this many nodes: distributing a big answer would not make it smaller. */
+const MAX_BUDGET_BASE = 5000;
 
 export interface PhaseReport {
   phase: "factor" | "distribute" | "inverses";
@@ -42,7 +44,7 @@ const hasQuotient = (f: Expr) => f.kind === "add" && f.args.some((t) => t.kind =
  * Distribute products and Hadamard products over sums (only over sums of quotients when
  * `onlyQuotients`: A ⊙ (N ⊘ D + …) = (A ⊙ N) ⊘ D + …, so that D can cancel before it is split).
  */
-export function distribute(e: Expr, onlyQuotients = false, budget = GROWTH_BUDGET * e.size): Expr | undefined {
+export function distribute(e: Expr, onlyQuotients = false, budget = GROWTH_BUDGET * Math.min(e.size, MAX_BUDGET_BASE)): Expr | undefined {
   const splits = (f: Expr) => (onlyQuotients ? hasQuotient(f) : f.kind === "add");
   try {
     return mapBottomUp(e, (x) => {
