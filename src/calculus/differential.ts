@@ -48,10 +48,13 @@ export class DifferentialContext {
   defDepends(name: string): boolean {
     const hit = this.dependsMemo.get(name);
     if (hit !== undefined) return hit;
-    const def = this.problem.defsByName.get(name);
-    const r = def ? this.depends(def.body) : false;
-    this.dependsMemo.set(name, r);
-    return r;
+    // in definition order, so each body finds the names it uses already answered: a chain of
+    // thousands of definitions is walked without recursing through all of them
+    for (const def of this.problem.defs) {
+      if (!this.dependsMemo.has(def.name)) this.dependsMemo.set(def.name, this.depends(def.body));
+      if (def.name === name) break;
+    }
+    return this.dependsMemo.get(name) ?? false;
   }
 
   depends(e: Expr): boolean {
