@@ -1,16 +1,29 @@
-// `npm run bench`: engine speed on the example problems. For each, the median time to answer every
-// query, against a baseline measured in the same run: the median time to parse and resolve the
-// same problem. Speed is reported here, never asserted in tests.
+// `npm run bench`: speed, always as medians and ratios against baselines measured in the same run
+// (the machine is noisy; a lone absolute time means little). Speed is reported here, never
+// asserted in tests.
+//
+//   1. engine time per problem, in process, warm: every example and corpus problem
+//   2. cold processes (CPU time, alternating runs): matdiff --version, grad, grad --check,
+//      against `node -e 0` and `python3 -c "import sympy"` (when python3 with sympy is there)
+//   3. scaling: engine time for growing families, with the fitted log-log slope
 
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { answerAll, problemFromText } from "../engine.js";
+import { answerAll, problemFromParts, problemFromText } from "../engine.js";
+import type { Result } from "../diagnostics/diagnostic.js";
+import type { Problem } from "../parse/resolve.js";
 
-const RUNS = 30;
+const root = fileURLToPath(new URL("../../", import.meta.url));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
 function time(f: () => void): number {
@@ -19,23 +32,164 @@ function time(f: () => void): number {
   return performance.now() - t0;
 }
 
-const dir = fileURLToPath(new URL("../../examples/", import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith(".matdiff")).sort();
-console.log(`matdiff bench: median of ${RUNS} runs per problem (ms)`);
-console.log(`${"problem".padEnd(28)} ${"parse+resolve".padStart(14)} ${"answer".padStart(10)} ${"ratio".padStart(8)}`);
-for (const file of files) {
-  const text = readFileSync(`${dir}${file}`, "utf8");
-  const parse: number[] = [];
-  const answer: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    parse.push(time(() => problemFromText(text, file)));
-    answer.push(
-      time(() => {
-        const p = problemFromText(text, file);
-        if (p.ok) answerAll(p.value);
-      }),
-    );
-  }
-  const [p, a] = [median(parse), median(answer)];
-  console.log(`${file.padEnd(28)} ${p.toFixed(3).padStart(14)} ${a.toFixed(3).padStart(10)} ${(a / p).toFixed(1).padStart(7)}×`);
+/** Median engine time (parse, resolve, answer every query) over repeated runs, after warm-up. */
+function engineMs(make: () => Result<Problem>, runs: number): number {
+  const once = () => {
+    const p = make();
+    if (p.ok) answerAll(p.value);
+  };
+  for (let i = 0; i < 3; i++) once();
+  return median(Array.from({ length: runs }, () => time(once)));
 }
+
+// ---------------------------------------------------------------- 1. engine, per problem
+
+interface CorpusCase {
+  id: string;
+  kind: string;
+  decls: Record<string, string>;
+  defs?: string[];
+  expr: string;
+  wrt: string | string[];
+}
+
+function problems(): Array<{ name: string; make: () => Result<Problem> }> {
+  const out: Array<{ name: string; make: () => Result<Problem> }> = [];
+  const dir = `${root}examples/`;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".matdiff")).sort()) {
+    const text = readFileSync(`${dir}${file}`, "utf8");
+    out.push({ name: file, make: () => problemFromText(text, file) });
+  }
+  const corpus = `${root}../shared/corpus/gradients.json`;
+  if (existsSync(corpus)) {
+    for (const c of JSON.parse(readFileSync(corpus, "utf8")) as CorpusCase[]) {
+      out.push({
+        name: c.id,
+        make: () =>
+          problemFromParts({
+            decls: Object.entries(c.decls).map(([n, t]) => ({ text: `${n} : ${t}`, source: n })),
+            defs: (c.defs ?? []).map((text) => ({ text, source: "def" })),
+            query: c.kind === "hessian" ? "hessian" : "grad",
+            expr: { text: c.expr, source: "expr" },
+            wrt: typeof c.wrt === "string" ? [c.wrt] : c.wrt,
+          }),
+      });
+    }
+  }
+  return out;
+}
+
+function enginePerProblem(): void {
+  const all = problems();
+  const ms = all.map((p) => ({ name: p.name, ms: engineMs(p.make, 15) }));
+  const xs = ms.map((m) => m.ms);
+  const slowest = [...ms].sort((a, b) => b.ms - a.ms).slice(0, 3);
+  console.log(`\n1. engine, warm, in process: ${all.length} problems (examples and ../shared/corpus)`);
+  console.log(`   median ${median(xs).toFixed(3)} ms, p90 ${quantile(xs, 0.9).toFixed(3)} ms, max ${Math.max(...xs).toFixed(3)} ms`);
+  console.log(`   slowest: ${slowest.map((s) => `${s.name} ${s.ms.toFixed(2)} ms`).join(", ")}`);
+}
+
+// ---------------------------------------------------------------- 2. cold processes
+
+/** CPU seconds (user + system) of one child process, read with the shell's `times`. */
+function cpuOf(command: string): number | undefined {
+  const r = spawnSync("sh", ["-c", `${command} >/dev/null 2>&1; times`], { encoding: "utf8" });
+  const lines = r.stdout.trim().split("\n");
+  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? "");
+  if (!m) return undefined;
+  return Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
+}
+
+function coldProcesses(): void {
+  const bin = `node ${root}dist/matdiff.cjs`;
+  const gplvm = `${root}examples/gplvm.matdiff`;
+  const hasSympy = spawnSync("python3", ["-c", "import sympy"]).status === 0;
+  const commands: Array<[string, string]> = [
+    ["node -e 0", "node -e 0"],
+    ["matdiff --version", `${bin} --version`],
+    ["matdiff grad (GPLVM)", `${bin} run ${gplvm}`],
+    ["matdiff grad --check (GPLVM)", `${bin} run ${gplvm} --check`],
+    ...(hasSympy ? ([["python3 -c 'import sympy'", "python3 -c 'import sympy'"]] as Array<[string, string]>) : []),
+  ];
+  const RUNS = 9;
+  const samples = new Map<string, number[]>(commands.map(([name]) => [name, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, cmd] of commands) {
+      const t = cpuOf(cmd);
+      if (t !== undefined) samples.get(name)!.push(t);
+    }
+  }
+  const med = new Map([...samples].map(([k, v]) => [k, v.length ? median(v) : NaN]));
+  const node = med.get("node -e 0")!;
+  const sympy = med.get("python3 -c 'import sympy'");
+  console.log(`\n2. cold processes: median CPU (user + system) of ${RUNS} alternating runs`);
+  console.log(`   ${"command".padEnd(30)} ${"CPU s".padStart(7)} ${"× node -e 0".padStart(12)} ${hasSympy ? "× less than import sympy".padStart(25) : ""}`);
+  for (const [name] of commands) {
+    const t = med.get(name)!;
+    const vsSympy = sympy !== undefined && name.startsWith("matdiff") ? `${(sympy / t).toFixed(1)}×`.padStart(25) : "";
+    console.log(`   ${name.padEnd(30)} ${t.toFixed(3).padStart(7)} ${`${(t / node).toFixed(2)}×`.padStart(12)} ${vsSympy}`);
+  }
+  if (!hasSympy) console.log("   (python3 with sympy not found: no SymPy baseline)");
+}
+
+// ---------------------------------------------------------------- 3. scaling
+
+const FAMILIES: Record<string, (k: number) => string> = {
+  "sum of traces": (k) => {
+    const d = ["X : matrix(n,n)"];
+    const t: string[] = [];
+    for (let i = 1; i <= k; i++) {
+      d.push(`A${i} : matrix(n,n)`);
+      t.push(`tr(A${i}*X)`);
+    }
+    return `${d.join("\n")}\ngrad ${t.join(" + ")} wrt X`;
+  },
+  "long product": (k) => {
+    const d = ["x : vector(n)"];
+    const t: string[] = [];
+    for (let i = 1; i <= k; i++) {
+      d.push(`A${i} : matrix(n,n)`);
+      t.push(`A${i}`);
+    }
+    return `${d.join("\n")}\ngrad x'*${t.join("*")}*x wrt x`;
+  },
+  "chain of definitions": (k) => {
+    const d = ["X : matrix(n,n)"];
+    for (let i = 1; i <= k; i++) d.push(`A${i} : matrix(n,n)`);
+    d.push("K1 = A1*X");
+    for (let i = 2; i <= k; i++) d.push(`K${i} = K${i - 1}*A${i}`);
+    return `${d.join("\n")}\ngrad tr(K${k}) wrt X`;
+  },
+};
+
+/** Least-squares slope of log(time) against log(size). */
+function slope(points: Array<[number, number]>): number {
+  const xs = points.map(([x]) => Math.log(x));
+  const ys = points.map(([, y]) => Math.log(y));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  return xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+}
+
+function scaling(): void {
+  console.log("\n3. scaling: engine time (parse to answer, median) against input size in nodes");
+  for (const [name, gen] of Object.entries(FAMILIES)) {
+    const points: Array<[number, number]> = [];
+    const cells: string[] = [];
+    for (const k of [3, 30, 300, 3000]) {
+      const text = gen(k);
+      const p = problemFromText(text);
+      if (!p.ok) continue;
+      const nodes = p.value.queries[0]!.expr.size + p.value.defs.reduce((s, d) => s + d.body.size, 0);
+      const ms = engineMs(() => problemFromText(text), k >= 3000 ? 1 : 5);
+      points.push([nodes, ms]);
+      cells.push(`${nodes} nodes ${ms.toFixed(1)} ms`);
+    }
+    console.log(`   ${name.padEnd(22)} ${cells.join(" | ")}   slope ${slope(points).toFixed(2)}`);
+  }
+}
+
+console.log(`matdiff bench (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${process.platform}/${process.arch})`);
+enginePerProblem();
+coldProcesses();
+scaling();
