@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { answerAll, problemFromText } from "../../src/engine.js";
 import { printExpr } from "../../src/print/index.js";
+import { withTimeBudget } from "../../src/budget.js";
 
 function outcome(text: string): { kind: string; message: string; plain?: string } {
   const p = problemFromText(text);
@@ -62,4 +63,25 @@ describe("limits", () => {
   it("input beyond the size limit is refused", () => {
     expect(outcome(`x : scalar\ngrad ${"x+".repeat(150_000)}x wrt x`).kind).toBe("limit");
   });
+});
+
+describe("growth", () => {
+  it("3,000 chained matrix definitions answer (no stack overflow in the dependency walk)", () => {
+    const decls = ["X : matrix(n,n)", ...Array.from({ length: 3000 }, (_, i) => `A${i + 1} : matrix(n,n)`)];
+    const defs = ["K1 = A1*X", ...Array.from({ length: 2999 }, (_, i) => `K${i + 2} = K${i + 1}*A${i + 2}`)];
+    const o = outcome(`${decls.join("\n")}\n${defs.join("\n")}\ngrad tr(K3000) wrt X`);
+    expect(o.kind).toBe("ok");
+    expect(o.plain).toMatch(/^\(A2\*A3\*/);
+  }, 60_000);
+
+  it("a chain of scalar definitions k_i = k_{i-1}² + sin(k_{i-1}) gives an answer linear in its depth", () => {
+    const sizes = [10, 20].map((levels) => {
+      const defs = ["k0 = x'*x", ...Array.from({ length: levels }, (_, i) => `k${i + 1} = k${i}*k${i} + sin(k${i})`)];
+      const o = withTimeBudget(20_000, () => outcome(`x : vector(n)\n${defs.join("\n")}\ngrad k${levels} wrt x`));
+      expect(o.kind, o.message).toBe("ok");
+      return o.plain!.length;
+    });
+    // one factor (2k_i + cos(k_i)) per level: twice the levels, about twice the text
+    expect(sizes[1]! / sizes[0]!).toBeLessThan(2.5);
+  }, 60_000);
 });
