@@ -71,7 +71,7 @@ describe("growth", () => {
     const defs = ["K1 = A1*X", ...Array.from({ length: 2999 }, (_, i) => `K${i + 2} = K${i + 1}*A${i + 2}`)];
     const o = outcome(`${decls.join("\n")}\n${defs.join("\n")}\ngrad tr(K3000) wrt X`);
     expect(o.kind).toBe("ok");
-    expect(o.plain).toMatch(/^\(A2\*A3\*/);
+    expect(o.plain!.startsWith("A1'*A3000'*A2999'*")).toBe(true);
   }, 60_000);
 
   it("a chain of scalar definitions k_i = k_{i-1}² + sin(k_{i-1}) gives an answer linear in its depth", () => {
