@@ -3,7 +3,7 @@
 // (random points, as --check), and always said which.
 
 import { add, applyFn, mul, scale, sub, transpose } from "./expr/build.js";
-import type { Expr } from "./expr/expr.js";
+import { forEachDistinct, type Expr } from "./expr/expr.js";
 import * as Q from "./expr/rational.js";
 import type { Problem, VarInfo } from "./parse/resolve.js";
 import { compareNumerically, samplePoints, type CheckOptions, type Sample } from "./evaluate/check.js";
@@ -161,17 +161,11 @@ export function verifyEqual(problem: Problem, a: Expr, b: Expr, opts: CheckOptio
 /** The declared variables an expression depends on, through definitions too, in declaration order. */
 function variablesOf(problem: Problem, exprs: readonly Expr[]): VarInfo[] {
   const names = new Set<string>();
-  const seen = new Set<Expr>();
-  const stack = [...exprs];
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    if (seen.has(e)) continue;
-    seen.add(e);
-    if (e.kind === "sym" && e.role === "var") names.add(e.name);
-    if (e.kind === "sym" && e.role === "def") stack.push(problem.defsByName.get(e.name)?.body ?? e);
-    if (e.kind === "partial") names.add(e.name);
-    stack.push(...e.args);
-  }
+  forEachDistinct(exprs, (e) => {
+    if ((e.kind === "sym" && e.role === "var") || e.kind === "partial") names.add(e.name);
+    const def = e.kind === "sym" && e.role === "def" ? problem.defsByName.get(e.name) : undefined;
+    return def ? [def.body] : undefined;
+  });
   return [...problem.vars.values()].filter((v) => names.has(v.name));
 }
 

@@ -6,7 +6,7 @@
 
 import { fail } from "../diagnostics/diagnostic.js";
 import { InternalError } from "../expr/build.js";
-import type { Expr, Sym } from "../expr/expr.js";
+import { forEachDistinct, type Expr, type Sym } from "../expr/expr.js";
 import { parseExpression, MAX_INPUT_CHARS, MAX_NESTING } from "../parse/parser.js";
 import { Resolver, type Problem } from "../parse/resolve.js";
 import { printExpr } from "../print/index.js";
@@ -23,15 +23,9 @@ export const rereadStats = { settled: 0 };
 /** Every symbol of role "def" in the trees (the engine's names among them), by name. */
 function definitionSymbols(roots: readonly Expr[]): Map<string, Sym> {
   const out = new Map<string, Sym>();
-  const seen = new Set<Expr>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    if (seen.has(e)) continue;
-    seen.add(e);
+  forEachDistinct(roots, (e) => {
     if (e.kind === "sym" && e.role === "def") out.set(e.name, e);
-    stack.push(...e.args);
-  }
+  });
   return out;
 }
 

@@ -9,7 +9,7 @@
 
 import { add, applyFn, eye, hadamard, hdiv, isZero, kron, mul, num1, ones, transpose, zeros } from "../expr/build.js";
 import { dimProduct } from "../expr/shape.js";
-import { componentName, hasDVar, isScalar, type Expr } from "../expr/expr.js";
+import { componentName, forEachDistinct, hasDVar, isScalar, type Expr } from "../expr/expr.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { printExpr } from "../print/index.js";
@@ -119,15 +119,9 @@ export function jacobian(problem: Problem, f: Expr, x: VarInfo): Expr {
 export function componentDifferential(dF: Expr, x: VarInfo): Expr | undefined {
   const name = componentName(x.name, COMPONENT_INDEX);
   let found: Expr | undefined;
-  const seen = new Set<Expr>();
-  const stack = [dF];
-  while (stack.length > 0 && !found) {
-    const e = stack.pop()!;
-    if (seen.has(e)) continue;
-    seen.add(e);
+  forEachDistinct([dF], (e) => {
     if (e.kind === "dvar" && e.name === name) found = e;
-    stack.push(...e.args);
-  }
+  });
   return found;
 }
 

@@ -4,7 +4,7 @@
 // Points come in kinds, taken in turn: every check and comparison sees values of both signs and
 // of very different magnitudes, and `positive` scalars stay positive, spd matrices spd.
 
-import type { Expr } from "../expr/expr.js";
+import { forEachDistinct, type Expr } from "../expr/expr.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { DomainError, conditionEstimate, dimSize, evaluate, fill, isFiniteMatrix, type Env, type Matrix, type Parameterised } from "./numeric.js";
 import { Random } from "./random.js";
@@ -195,18 +195,12 @@ const KINKED = new Set(["relu", "abs", "norm1", "log", "sqrt"]);
 export const KINK_MARGIN = 0.05;
 
 export function kinkArguments(roots: readonly Expr[]): Expr[] {
-  const seen = new Set<Expr>();
   const out: Expr[] = [];
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    if (seen.has(e)) continue;
-    seen.add(e);
+  forEachDistinct(roots, (e) => {
     if (e.kind === "apply" && KINKED.has(e.fn)) out.push(e.args[0]!);
     if (e.kind === "hdiv") out.push(e.args[1]!);
     if ((e.kind === "pow" || e.kind === "epow") && isNegativeOrFractional(e.args[1]!)) out.push(e.args[0]!);
-    stack.push(...e.args);
-  }
+  });
   return out;
 }
 

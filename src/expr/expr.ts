@@ -208,6 +208,23 @@ export function hasDVar(e: Expr): boolean {
   return r;
 }
 
+/**
+ * Visit every distinct node under the roots once (iteratively: deep trees cannot overflow the
+ * stack). `visit` may return more roots to walk (a definition's body behind its name).
+ */
+export function forEachDistinct(roots: readonly Expr[], visit: (e: Expr) => readonly Expr[] | void): void {
+  const seen = new Set<Expr>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (seen.has(e)) continue;
+    seen.add(e);
+    const more = visit(e);
+    if (more) stack.push(...more);
+    stack.push(...e.args);
+  }
+}
+
 /** Does the symbol `name` occur in e? */
 export function mentions(e: Expr, name: string): boolean {
   if (e.kind === "sym") return e.name === name;

@@ -12,6 +12,7 @@ import { expect } from "vitest";
 import { answerQuery, problemFromText } from "../../src/engine.js";
 import { Random } from "../../src/evaluate/random.js";
 import { printExpr } from "../../src/print/index.js";
+import { rereadStats } from "../../src/answer/reread.js";
 import { skeleton } from "../print/skeleton.js";
 import { DECLS, ExprGenerator, SHAPES, usedVariables } from "./generator.js";
 import type { QueryKind } from "../../src/parse/surface.js";
@@ -86,5 +87,5 @@ export function caseCount(minTried: number): number {
 }
 
 export function report(kind: string, t: Tally): string {
-  return `property (${kind}): ${t.tried} problems, ${t.verified} verified by finite differences, ${t.declined} declined, ${t.inconclusive} inconclusive, ${t.skipped} draws skipped`;
+  return `property (${kind}): ${t.tried} problems, ${t.verified} verified by finite differences, ${t.declined} declined, ${t.inconclusive} inconclusive, ${t.skipped} draws skipped; ${rereadStats.settled} answers so far were settled (their first printed text read back as another node)`;
 }
