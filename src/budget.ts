@@ -11,23 +11,52 @@ export class BudgetExceeded extends Error {
   }
 }
 
+/** Expression nodes one query may create: an answer growing past this is a `limit`, not 2 GB. */
+export const MAX_NEW_NODES = 2_000_000;
+
+/** One expression (shared parts counted each time) may not grow past this many nodes. */
+export const MAX_TREE_NODES = 1_000_000;
+
+export class SizeExceeded extends Error {}
+
+/** Called for every new node with its tree size. */
+export function checkSize(size: number): void {
+  if (size > MAX_TREE_NODES) {
+    throw new SizeExceeded(`an expression grew past ${MAX_TREE_NODES.toLocaleString("en")} nodes while differentiating (the answer would be at least that large)`);
+  }
+}
+
 let deadline = Infinity;
 let budgetMs = Infinity;
 let calls = 0;
+/** Nodes made under the current budget; Infinity-free: counting starts at each budget. */
+let grown = 0;
+let growthLimit = Infinity;
 
-/** Run f with a deadline `ms` from now (nested budgets keep the earlier deadline). */
+/**
+ * Run f with a deadline `ms` from now (nested budgets keep the earlier deadline) and a limit of
+ * MAX_NEW_NODES new expression nodes.
+ */
 export function withTimeBudget<T>(ms: number, f: () => T): T {
-  const saved = { deadline, budgetMs };
+  const saved = { deadline, budgetMs, grown, growthLimit };
   const mine = performance.now() + ms;
   if (mine < deadline) {
     deadline = mine;
     budgetMs = ms;
   }
+  growthLimit = Math.min(growthLimit, grown + MAX_NEW_NODES);
   try {
     return f();
   } finally {
-    ({ deadline, budgetMs } = saved);
+    const used = grown;
+    ({ deadline, budgetMs, growthLimit } = saved);
+    grown = used; // growth inside counts against an enclosing budget too
   }
+}
+
+/** Called once per new node. */
+export function grow(): void {
+  if (++grown > growthLimit) throw new SizeExceeded(`the computation made more than ${MAX_NEW_NODES.toLocaleString("en")} distinct expression nodes`);
 }
 
 /** Called on hot paths; cheap except every 4096th call, which reads the clock. */

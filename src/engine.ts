@@ -4,7 +4,7 @@
 
 import { InternalError } from "./expr/build.js";
 import { CoefficientOverflow } from "./expr/rational.js";
-import { BudgetExceeded } from "./budget.js";
+import { BudgetExceeded, SizeExceeded } from "./budget.js";
 import type { Expr } from "./expr/expr.js";
 import { substitute } from "./expr/transform.js";
 import { errResult, okResult, UserError, type Result, type Source } from "./diagnostics/diagnostic.js";
@@ -29,7 +29,7 @@ import { RESERVED_NAMES } from "./parse/functions.js";
 import { factorCommon } from "./simplify/factor.js";
 import { present } from "./simplify/present.js";
 import { nameCommonSubexpressions } from "./simplify/cse.js";
-import { Rereader } from "./answer/reread.js";
+import { MAX_ANSWER_NODES, Rereader, tooLarge } from "./answer/reread.js";
 import type { Ident, QueryKind, Span, Statement } from "./parse/surface.js";
 
 export interface QueryOptions {
@@ -62,6 +62,9 @@ export function guarded<T>(f: () => Result<T>): Result<T> {
     return f();
   } catch (e) {
     if (e instanceof UserError) return errResult(e.diagnostic);
+    if (e instanceof SizeExceeded) {
+      return errResult({ kind: "limit", message: e.message, hint: "name repeated parts with definitions, or differentiate a smaller piece" });
+    }
     if (e instanceof BudgetExceeded) {
       return errResult({ kind: "limit", message: e.message, hint: "name repeated parts with definitions, or raise the budget with --time-limit" });
     }
@@ -270,6 +273,8 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
   return guarded(() => {
     const t0 = performance.now();
     const raw = rawResults(problem, query);
+    // refuse a huge answer before presenting it (presentation would only make it slower)
+    for (const r of raw) if (r.value.size > MAX_ANSWER_NODES) tooLarge(r.value);
     // presentation: factor what sums share, then (unless inlining) name repeated subexpressions
     let presented = raw.map((r) => present(opts.inline ? inlineDefinitions(problem, r.value) : r.value).expr);
     let definitions: Array<[string, Expr]> = [];

@@ -14,6 +14,18 @@ import { printExpr } from "../print/index.js";
 /** Printed answers may nest deeper than typed input; the parser is iterative, the resolver is not. */
 const ANSWER_LIMITS = { nesting: MAX_NESTING * 10, chars: MAX_INPUT_CHARS * 5 };
 
+/**
+ * An answer larger than this (in nodes, shared parts counted each time they print) is a `limit`
+ * error: its text would run past a megabyte, and nobody reads such a formula.
+ */
+export const MAX_ANSWER_NODES = 200_000;
+
+export function tooLarge(e: Expr, what = "answer"): never {
+  return fail("limit", `the ${what} would have ${e.size.toLocaleString("en")} nodes; the limit is ${MAX_ANSWER_NODES.toLocaleString("en")}`, {
+    hint: "name repeated parts with definitions, or differentiate a smaller piece",
+  });
+}
+
 /** Reading back a settled form once more must give the same node; more rounds mean a bug. */
 const MAX_SETTLE_ROUNDS = 2;
 
@@ -77,6 +89,7 @@ export class Rereader {
   }
 
   private readBack(e: Expr, what: string): Expr {
+    if (e.size > MAX_ANSWER_NODES) tooLarge(e, what);
     const text = printExpr(e, "plain");
     const source = { name: "printed answer", text };
     const parsed = parseExpression(text, source, ANSWER_LIMITS);

@@ -7,7 +7,7 @@ import { diagnosticToJson } from "../diagnostics/render.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { QueryKind } from "../parse/surface.js";
 import { answerToJson } from "./format.js";
-import { BudgetExceeded, withTimeBudget } from "../budget.js";
+import { BudgetExceeded, SizeExceeded, withTimeBudget } from "../budget.js";
 
 const QUERIES: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
 
@@ -86,7 +86,7 @@ function answerWithin(line: string, lineNo: number): Record<string, unknown> {
   try {
     json = answerToJson(answer.value);
   } catch (e) {
-    if (e instanceof BudgetExceeded) return fail({ kind: "limit", message: e.message });
+    if (e instanceof BudgetExceeded || e instanceof SizeExceeded) return fail({ kind: "limit", message: e.message });
     throw e;
   }
   const out: Record<string, unknown> = {

@@ -5,7 +5,7 @@
 // `assertNever`, so adding a kind is a compile error in each operation that forgot it.
 // Raw constructors here do no simplification; the canonical smart constructors live in build.ts.
 
-import { tick } from "../budget.js";
+import { checkSize, grow, tick } from "../budget.js";
 import type { Rational } from "./rational.js";
 import type { Shape } from "./shape.js";
 
@@ -123,14 +123,17 @@ function intern<E extends Expr>(key: string, make: (id: number) => E): E {
   tick();
   const hit = table.get(key);
   if (hit) return hit as E;
+  grow();
   const e = make(nextId++);
   table.set(key, e);
   return e;
 }
 
-function sizeOf(args: readonly Expr[]): number {
+/** The tree size of a new node, refused past the budget's limit (budget.ts). */
+function sizedOf(args: readonly Expr[]): number {
   let n = 1;
   for (const a of args) n += a.size;
+  checkSize(n);
   return n;
 }
 
@@ -141,7 +144,7 @@ export function node<K extends "eye" | "ones" | "zeros" | "add" | "mul" | "trans
   args: readonly Expr[],
 ): Extract<Expr, { kind: K }> {
   const key = `${kind}|${shapeKey(shape)}|${args.map((a) => a.id).join(",")}`;
-  return intern(key, (id) => ({ kind, id, shape, args, size: sizeOf(args) }) as unknown as Extract<Expr, { kind: K }>);
+  return intern(key, (id) => ({ kind, id, shape, args, size: sizedOf(args) }) as unknown as Extract<Expr, { kind: K }>);
 }
 
 export function num(value: Rational): Num {
@@ -192,7 +195,7 @@ export const componentName = (param: string, index: string): string => `${param}
 
 export function apply(fn: FnName, shape: Shape, args: readonly Expr[]): Apply {
   const key = `apply|${fn}|${shapeKey(shape)}|${args.map((a) => a.id).join(",")}`;
-  return intern(key, (id) => ({ kind: "apply", id, shape, args, size: sizeOf(args), fn }));
+  return intern(key, (id) => ({ kind: "apply", id, shape, args, size: sizedOf(args), fn }));
 }
 
 export const isScalar = (e: Expr): boolean => e.shape[0] === 1 && e.shape[1] === 1;

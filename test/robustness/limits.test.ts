@@ -85,3 +85,21 @@ describe("growth", () => {
     expect(sizes[1]! / sizes[0]!).toBeLessThan(2.5);
   }, 60_000);
 });
+
+describe("size budgets", () => {
+  it("an answer that would grow quadratically past the budget is a limit error that says how large", () => {
+    const k = 1500;
+    const decls = ["X : matrix(n,n)", ...Array.from({ length: k }, (_, i) => `A${i + 1} : matrix(n,n)`)];
+    const product = Array.from({ length: k }, (_, i) => `A${i + 1}*X`).join("*");
+    const o = withTimeBudget(30_000, () => outcome(`${decls.join("\n")}\ngrad tr(${product}) wrt X`));
+    expect(o.kind).toBe("limit");
+    expect(o.message).toMatch(/grew past 1,000,000 nodes|would have [\d,]+ nodes/);
+  }, 60_000);
+
+  it("a moderate one still answers", () => {
+    const k = 20;
+    const decls = ["X : matrix(n,n)", ...Array.from({ length: k }, (_, i) => `A${i + 1} : matrix(n,n)`)];
+    const product = Array.from({ length: k }, (_, i) => `A${i + 1}*X`).join("*");
+    expect(outcome(`${decls.join("\n")}\ngrad tr(${product}) wrt X`).kind).toBe("ok");
+  });
+});
