@@ -8,6 +8,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { QueryKind } from "../parse/surface.js";
 import { answerToJson } from "./format.js";
 import { BudgetExceeded, SizeExceeded, withTimeBudget } from "../budget.js";
+import { releaseNodes } from "../expr/expr.js";
 
 const QUERIES: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
 
@@ -105,5 +106,7 @@ export function runBatch(input: string, write: (line: string) => void, budgetS =
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
     write(JSON.stringify(answerLine(line, i + 1, budgetS)));
+    // every line is its own scope: nothing of it is needed for the next one
+    releaseNodes();
   });
 }

@@ -16,6 +16,7 @@ import {
   isScalar,
   node,
   num,
+  permanent,
   sym,
   type Expr,
   type FnName,
@@ -49,9 +50,9 @@ function shapeOrThrow(r: RuleResult<Dim>, what: string): Shape {
 
 // ---------------------------------------------------------------- leaves
 
-export const num0 = num(Q.ZERO);
-export const num1 = num(Q.ONE);
-export const numMinus1 = num(Q.MINUS_ONE);
+export const num0 = permanent(num(Q.ZERO));
+export const num1 = permanent(num(Q.ONE));
+export const numMinus1 = permanent(num(Q.MINUS_ONE));
 
 export function numeric(value: Rational | number): Expr {
   return num(typeof value === "number" ? Q.rat(value) : value);

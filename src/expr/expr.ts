@@ -112,8 +112,28 @@ export function assertNever(x: never): never {
 
 // ---------------------------------------------------------------- interning
 
-const table = new Map<string, Expr>();
+let table = new Map<string, Expr>();
 let nextId = 1;
+/** Nodes that outlive a release (module-level constants such as 0 and 1), by key. */
+const permanentNodes = new Map<string, Expr>();
+const keyOf = new WeakMap<Expr, string>();
+
+/** Keep e (and its interned identity) across releaseNodes(): for module-level constants. */
+export function permanent<E extends Expr>(e: E): E {
+  permanentNodes.set(keyOf.get(e)!, e);
+  return e;
+}
+
+/**
+ * Forget every node but the permanent ones, so a long batch runs in bounded memory. Only safe
+ * between independent problems: a node kept from before would no longer be === its equal.
+ */
+export function releaseNodes(): void {
+  table = new Map(permanentNodes);
+}
+
+/** How many nodes the intern table holds (for tests of bounded memory). */
+export const internedCount = (): number => table.size;
 
 function shapeKey(s: Shape): string {
   return `${s[0]}x${s[1]}`;
@@ -126,6 +146,7 @@ function intern<E extends Expr>(key: string, make: (id: number) => E): E {
   grow();
   const e = make(nextId++);
   table.set(key, e);
+  keyOf.set(e, key);
   return e;
 }
 

@@ -7,7 +7,7 @@ import { withTimeBudget } from "../../src/budget.js";
 import { runBatch } from "../../src/cli/batch.js";
 import { printExpr, type FormName } from "../../src/print/index.js";
 import { renderDiagnostic } from "../../src/diagnostics/render.js";
-import type { Expr } from "../../src/expr/expr.js";
+import { internedCount, type Expr } from "../../src/expr/expr.js";
 
 function gradientOf(expr: string, wrt: string, decls: string, defs: string[] = []): Expr {
   const p = problemFromParts({ decls: [{ text: decls, source: "d" }], defs: defs.map((text) => ({ text, source: "def" })), query: "grad", expr: { text: expr, source: "e" }, wrt: [wrt] });
@@ -58,4 +58,24 @@ describe("time budgets", () => {
     expect(out[0]!.error!.message).toMatch(/time budget of 0.5 s/);
     expect(out[1]!.ok).toBe(true);
   }, 60_000);
+});
+
+describe("bounded memory", () => {
+  it("a batch forgets each line's expressions: the node table does not grow, and answers do not change", () => {
+    const lines = [
+      { id: "a", decls: "x : vector(n); A : matrix(n,n)", expr: "x'*A*x", wrt: "x" },
+      { id: "b", decls: "Y : matrix(N,D); Z : matrix(N,Q); beta : scalar", defs: ["K = Z*Z' + 1/beta*I"], expr: "-D/2*logdet(K) - 1/2*tr(inv(K)*Y*Y')", wrt: "Z" },
+      { id: "c", decls: "S : spd(n); y : vector(n)", expr: "logdet(S) + y'*inv(S)*y", wrt: "S", check: true },
+    ].map((l) => JSON.stringify(l));
+    const answersOf = () => {
+      const out: string[] = [];
+      runBatch(lines.join("\n"), (l) => out.push(JSON.stringify({ ...JSON.parse(l), ms: 0 })));
+      return out;
+    };
+    const first = answersOf();
+    const after = internedCount();
+    for (let i = 0; i < 20; i++) expect(answersOf()).toEqual(first);
+    expect(internedCount()).toBe(after);
+    expect(after).toBeLessThan(10);
+  });
 });
