@@ -220,7 +220,7 @@ interface RawResult {
   component?: string;
   gradientDifferential?: Expr;
   /** Checks `value` (a function of the printed, engine-name-expanded value). */
-  check: (shown: Expr, opts: CheckOptions) => CheckResult;
+  check: (shown: Expr, opts: CheckOptions, shownDifferential?: Expr) => CheckResult;
 }
 
 function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
@@ -258,11 +258,14 @@ function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
           wrt: v,
           value: hessian(problem, f, v),
           ...(isMatrix ? { gradientDifferential: differentialIn(new DifferentialContext(problem, v.name), g) } : {}),
-          check: (H, o) =>
-            combineChecks(
+          check: (H, o, dG) => {
+            const both = combineChecks(
               checkGradients(problem, f, [{ wrt: v, value: g }], o),
               checkLinearisations(problem, g, [{ wrt: v, claim: jacobianClaim(H), expr: H }], o),
-            ),
+            );
+            // d(∇f) is printed too: it is checked as the differential of the gradient
+            return dG ? combineChecks(both, checkLinearisations(problem, g, [{ wrt: v, claim: differentialClaim(dG), expr: dG }], o)) : both;
+          },
         };
       }
     }
@@ -291,19 +294,21 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
     const rereader = new Rereader(problem, definitions, [...presented, ...differentials.filter((d): d is Expr => d !== undefined)]);
     definitions = rereader.definitions;
     const shown = presented.map((e) => rereader.settle(e));
+    const shownDifferentials = differentials.map((d) => (d ? rereader.settle(d, "differential of the gradient") : undefined));
     const results = raw.map((r, i) => ({
       wrt: r.wrt,
       value: shown[i]!,
       ...(opts.steps && !r.component ? { steps: gradientSteps(problem, query.expr, r.wrt, shown[i]!) } : {}),
       ...(r.component ? { component: r.component } : {}),
-      ...(differentials[i] ? { gradientDifferential: rereader.settle(differentials[i]!, "differential of the gradient") } : {}),
+      ...(shownDifferentials[i] ? { gradientDifferential: shownDifferentials[i] } : {}),
     }));
     const ms = performance.now() - t0;
     const answer: QueryAnswer = { query, results, definitions, ms };
     if (opts.check) {
       // the check evaluates the answer as read back from its printed text, engine names expanded
       const o = typeof opts.check === "object" ? opts.check : {};
-      answer.check = raw.map((r, i) => r.check(expandDefinitions(shown[i]!, definitions), o)).reduce(combineChecks);
+      const expanded = (e: Expr | undefined) => (e ? expandDefinitions(e, definitions) : undefined);
+      answer.check = raw.map((r, i) => r.check(expanded(shown[i])!, o, expanded(shownDifferentials[i]))).reduce(combineChecks);
     }
     return okResult(answer);
   });
