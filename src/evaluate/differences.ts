@@ -64,7 +64,7 @@ export function stepFor(x0: Matrix): number {
 // ---------------------------------------------------------------- directions
 
 /** Coordinate directions are all taken while a variable has at most this many free entries. */
-export const COORDINATE_LIMIT = 36;
+export const COORDINATE_LIMIT = 16;
 /** Beyond that, this many random directions (the work stays bounded for X : spd(50)). */
 export const RANDOM_DIRECTIONS = 12;
 

@@ -64,6 +64,7 @@ describe("bounded work", () => {
     expect(directions(true, [50, 50], new Random(1))).toHaveLength(RANDOM_DIRECTIONS);
     expect(directions(false, [3, 4], new Random(1))).toHaveLength(12); // small: every coordinate
     expect(directions(true, [4, 4], new Random(1))).toHaveLength(10); // symmetric: i ≤ j
+    expect(directions(false, [5, 5], new Random(1))).toHaveLength(RANDOM_DIRECTIONS); // 25 entries: random
   });
 
   it("--check with X : spd(50) finishes inside a 5 s budget", () => {
