@@ -663,6 +663,9 @@ export function epow(a: Expr, b: Expr): Expr {
     if (Q.isOne(b.value)) return a;
     if (Q.isZero(b.value)) return ones(shape);
   }
+  // the broadcast exponents 1 and 0 (𝟏 and 0 of a's shape): a.^1 = a, a.^0 = 𝟏
+  if (b.kind === "ones" && shapeEquals(a.shape, shape)) return a;
+  if (b.kind === "zeros") return ones(shape);
   return node("epow", shape, [broadcast(a, shape), broadcast(b, shape)]);
 }
 
