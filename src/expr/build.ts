@@ -360,6 +360,11 @@ export function mul(factors: readonly Expr[]): Expr {
   if (chain.length >= 2 && chainShape(chain)[0] === 1 && chainShape(chain)[1] === 1) {
     chain = canonicalOrientation(chain);
   }
+  if (chain.length === 0) {
+    // a lone inner product among scalars is the chain itself (½(xᵀx)²·yᵀy), however it was reached
+    const atoms = scalars.filter(isScalarChain);
+    if (atoms.length === 1) return mul([num(p.coeff), ...scalars.filter((f) => f !== atoms[0]), ...atoms[0]!.args]);
+  }
   const parts: Expr[] = [];
   if (!Q.isOne(p.coeff)) parts.push(num(p.coeff));
   parts.push(...scalars, ...chain);
