@@ -338,6 +338,11 @@ export function mul(factors: readonly Expr[]): Expr {
   };
   p.scalars = p.scalars.map(primitive);
   p.chain = p.chain.map(primitive);
+  // the content just taken out may leave a numeric multiple of a single sum: that distributes too
+  const lone = [...p.scalars, ...p.chain];
+  if (!Q.isOne(p.coeff) && lone.length === 1 && lone[0]!.kind === "add") {
+    return add(lone[0]!.args.map((t) => scale(p.coeff, t)));
+  }
   let chain = simplifyChain(p.chain);
   // inner products inside a longer chain are scalars: y'y·e'x and (y'y)(e'x) are one product
   const split = extractInnerProducts(chain);
