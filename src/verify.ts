@@ -152,7 +152,7 @@ export function verifyEqual(problem: Problem, a: Expr, b: Expr, opts: CheckOptio
     kinds: c.kinds,
     maxRelError: c.maxRelError,
     inconclusive: c.inconclusive,
-    ...(c.counterexample ? { counterexample: counterexampleText(problem, [a, b], c.counterexample, ["A", "B"]) } : {}),
+    ...(c.counterexample ? { counterexample: counterexampleText(problem, [a, b], c.counterexample, ["left", "right"]) } : {}),
   };
 }
 

@@ -25,13 +25,13 @@ describe("claims wrong only on part of the domain", () => {
     const r = await cli(["equal", "relu(s)", "s", "-d", "s : scalar"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^not equal/);
-    expect(r.stdout).toMatch(/for example at s = -[\d.]+: A = 0, B = -[\d.]+/);
+    expect(r.stdout).toMatch(/for example at s = -[\d.]+: left = 0, right = -[\d.]+/);
   });
 
   it("equal log(s^2) 2*log(s): not equal for a scalar (undefined for s < 0), equal for a positive one", async () => {
     const a = await cli(["equal", "log(s^2)", "2*log(s)", "-d", "s : scalar"]);
     expect(a.code).toBe(1);
-    expect(a.stdout).toMatch(/B = undefined/);
+    expect(a.stdout).toMatch(/right = undefined/);
     const b = await cli(["equal", "log(s^2)", "2*log(s)", "-d", "s : positive"]);
     expect(b.code, b.stdout).toBe(0);
     expect(b.stdout).toMatch(/^equal: numerically, at 10 random points \(around 1, negative, small, large, mixed\)/);
