@@ -29,8 +29,13 @@ statement   -> declaration                   {% id %}
              | query                         {% id %}
 
 # NAME : TYPE, or NAME(theta) : TYPE for an unknown smooth function of a declared theta.
-declaration -> %name ":" type                {% ([n, , t]) => S.mkDecl(n, null, t.kw, t.dims, t.last) %}
-             | %name "(" %name ")" ":" type  {% ([n, , p, , , t]) => S.mkDecl(n, p, t.kw, t.dims, t.last) %}
+declaration -> ident ":" type                {% ([n, , t]) => S.mkDecl(n, null, t.kw, t.dims, t.last) %}
+             | ident "(" ident ")" ":" type  {% ([n, , p, , , t]) => S.mkDecl(n, p, t.kw, t.dims, t.last) %}
+
+# A name; function names (inv, log, tr, ...) lex as %fn so that only they can open a bar call
+# (log|K|): a plain name before '|' cannot, which keeps sums of |x_i| unambiguous (and linear).
+# Everywhere else a function name is a name, and the resolver says what is wrong with it.
+ident       -> %name {% id %} | %fn {% id %}
 
 type        -> %kw_scalar                    {% ([k]) => ({ kw: k, dims: [], last: k }) %}
              | %kw_positive                  {% ([k]) => ({ kw: k, dims: [], last: k }) %}
@@ -40,14 +45,14 @@ type        -> %kw_scalar                    {% ([k]) => ({ kw: k, dims: [], las
 oneDimType  -> %kw_vector {% id %} | %kw_symmetric {% id %} | %kw_spd {% id %}
 
 # A dimension: a name (unified across the problem) or a positive integer.
-dim         -> %name {% id %} | %number {% id %}
+dim         -> ident {% id %} | %number {% id %}
 
-definition  -> %name "=" expr                {% ([n, , e]) => S.mkDef(n, e) %}
+definition  -> ident "=" expr                {% ([n, , e]) => S.mkDef(n, e) %}
 
 query       -> queryKw expr %kw_wrt wrtList  {% ([k, e, , w]) => S.mkQuery(k, e, w) %}
 queryKw     -> %kw_grad {% id %} | %kw_jacobian {% id %} | %kw_hessian {% id %} | %kw_differential {% id %}
-wrtList     -> %name                         {% ([n]) => [n] %}
-             | wrtList "," %name             {% ([l, , n]) => [...l, n] %}
+wrtList     -> ident                         {% ([n]) => [n] %}
+             | wrtList "," ident             {% ([l, , n]) => [...l, n] %}
 
 # ---------------------------------------------------------------- expressions, loosest first
 
@@ -81,10 +86,10 @@ postfix     -> postfix ("'" | "ᵀ" | "⁻¹")    {% ([a, [op]]) => S.mkPostfix(
              | primary                       {% id %}
 
 primary     -> %number                       {% ([t]) => S.mkNum(t) %}
-             | %name                         {% ([t]) => S.mkName(t) %}
+             | ident                         {% ([t]) => S.mkName(t) %}
              | %hole                         {% ([t]) => S.mkHole(t) %}
-             | %name "(" args ")"            {% ([f, , a, c]) => S.mkCall(f, a, c) %}
-             | %name "|" expr "|"            {% ([f, o, e, c]) => S.mkBarCall(f, o, e, c) %}
+             | ident "(" args ")"            {% ([f, , a, c]) => S.mkCall(f, a, c) %}
+             | %fn "|" expr "|"              {% ([f, o, e, c]) => S.mkBarCall(f, o, e, c) %}
              | "(" expr ")"                  {% ([o, e, c]) => S.mkParen(o, e, c) %}
              | "|" expr "|"                  {% ([o, e, c]) => S.mkBars(o, e, c) %}
 

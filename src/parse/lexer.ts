@@ -3,6 +3,8 @@
 // grammar can match a user's name by its text.
 
 import moo from "moo";
+import { DIMENSION_FUNCTIONS, FUNCTIONS } from "./functions.js";
+import { tick } from "../budget.js";
 
 export const KEYWORDS = [
   "scalar",
@@ -18,8 +20,10 @@ export const KEYWORDS = [
   "wrt",
 ] as const;
 
-const keywordMap: Record<string, string> = {};
+const keywordMap: Record<string, string | string[]> = {};
 for (const k of KEYWORDS) keywordMap[`kw_${k}`] = k;
+// function names get a token type of their own: only they may open a bar call such as log|K|
+keywordMap["fn"] = [...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS];
 
 // ᵀ (U+1D40) is a modifier letter in Unicode, so it is excluded from names explicitly;
 // superscript digits are not decimal digits (\p{Nd}), so X⁻¹ lexes as X then ⁻¹.
@@ -52,6 +56,7 @@ export function makeLexer(): moo.Lexer {
   const lexer = moo.compile(rules);
   const wrapped = Object.create(lexer) as moo.Lexer;
   wrapped.next = () => {
+    tick(); // a parse counts against the query's time budget too
     for (;;) {
       const t = lexer.next();
       if (!t || (t.type !== "ws" && t.type !== "comment")) return t;
@@ -72,6 +77,7 @@ export function describeExpected(sym: { type?: string; literal?: string }): stri
   if (sym.literal !== undefined) return `'${sym.literal}'`;
   switch (sym.type) {
     case "name":
+    case "fn":
       return "a name";
     case "number":
       return "a number";

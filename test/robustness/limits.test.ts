@@ -103,3 +103,17 @@ describe("size budgets", () => {
     expect(outcome(`${decls.join("\n")}\ngrad tr(${product}) wrt X`).kind).toBe("ok");
   });
 });
+
+describe("bars", () => {
+  it("a sum of 1,000 |x_i| parses in time linear in its length (bar calls only after function names)", () => {
+    const text = (k: number) => {
+      const names = Array.from({ length: k }, (_, i) => `x${i + 1}`);
+      return `${names.map((n) => `${n} : scalar`).join("; ")}\ngrad ${names.map((n) => `|${n}|`).join(" + ")} wrt x1`;
+    };
+    // 1,000 terms used to take over a second and 4,000 exhausted the heap; a budget makes that a failure here
+    const o = withTimeBudget(5_000, () => outcome(text(4000)));
+    expect(o.kind, o.message).toBe("ok");
+    expect(o.plain).toBe("x1/abs(x1)");
+    expect(outcome("K : spd(n)\ngrad log|K| + ln|K| wrt K").kind).toBe("ok");
+  }, 60_000);
+});
