@@ -258,14 +258,12 @@ function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
           wrt: v,
           value: hessian(problem, f, v),
           ...(isMatrix ? { gradientDifferential: differentialIn(new DifferentialContext(problem, v.name), g) } : {}),
-          check: (H, o, dG) => {
-            const both = combineChecks(
+          check: (H, o, dG) =>
+            combineChecks(
               checkGradients(problem, f, [{ wrt: v, value: g }], o),
-              checkLinearisations(problem, g, [{ wrt: v, claim: jacobianClaim(H), expr: H }], o),
-            );
-            // d(∇f) is printed too: it is checked as the differential of the gradient
-            return dG ? combineChecks(both, checkLinearisations(problem, g, [{ wrt: v, claim: differentialClaim(dG), expr: dG }], o)) : both;
-          },
+              // d(∇f) is printed too: checked as the differential of the gradient, on the same differences
+              checkLinearisations(problem, g, [{ wrt: v, claim: jacobianClaim(H), expr: H }, ...(dG ? [{ wrt: v, claim: differentialClaim(dG), expr: dG }] : [])], o),
+            ),
         };
       }
     }

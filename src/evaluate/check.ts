@@ -242,13 +242,16 @@ export function checkLinearisations(
   opts: CheckOptions = {},
 ): CheckResult {
   const exprs = claims.flatMap((c) => (c.expr ? [c.expr] : []));
+  // claims about the same variable share its differences (a Hessian and its d(∇f))
+  const groups = new Map<string, Array<{ wrt: VarInfo; claim: Linearisation }>>();
+  for (const c of claims) groups.set(c.wrt.name, [...(groups.get(c.wrt.name) ?? []), c]);
   return runChecks(problem, F, exprs, opts, (point, rng) =>
-    claims.map(({ wrt, claim }) => {
+    [...groups.values()].flatMap((group) => {
+      const wrt = group[0]!.wrt;
       const x0 = point.env.values.get(wrt.name)!;
       const h = stepFor(x0);
       const fd: Estimate[] = [];
-      const claimed: number[] = [];
-      const claimedError: number[] = [];
+      const measured = group.map(() => ({ claimed: [] as number[], claimedError: [] as number[] }));
       for (const d of directions(isSymmetricVar(wrt), shapeOf(x0), rng)) {
         const phi = (t: number) => {
           const values = new Map(point.env.values);
@@ -258,12 +261,14 @@ export function checkLinearisations(
           return vecM(v).map((row) => row[0]!);
         };
         fd.push(...derivativeWithError(phi, h));
-        const c = claim(point.env, wrt, d);
-        const r = roundingOf(c, claim(point.env, wrt, d, rng));
-        claimed.push(...c.map((row) => row[0]!));
-        claimedError.push(...r.map((row) => row[0]!));
+        group.forEach(({ claim }, i) => {
+          const c = claim(point.env, wrt, d);
+          const r = roundingOf(c, claim(point.env, wrt, d, rng));
+          measured[i]!.claimed.push(...c.map((row) => row[0]!));
+          measured[i]!.claimedError.push(...r.map((row) => row[0]!));
+        });
       }
-      return { name: wrt.name, fd, claimed, claimedError };
+      return measured.map((m) => ({ name: wrt.name, fd, ...m }));
     }),
   );
 }
