@@ -24,7 +24,7 @@ import { COMPONENT_INDEX, DifferentialContext } from "./calculus/differential.js
 import { componentDifferential, differentialIn, hessian, jacobian, jacobianColumn } from "./calculus/jacobian.js";
 import { gradientSteps, type Step } from "./calculus/steps.js";
 import { parseExpression, parseProgram } from "./parse/parser.js";
-import { resolveProblem, Resolver, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
+import { inResolutionOrder, resolveProblem, Resolver, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
 import { RESERVED_NAMES } from "./parse/functions.js";
 import { factorCommon } from "./simplify/factor.js";
 import { present } from "./simplify/present.js";
@@ -181,7 +181,7 @@ export function problemWithExpressions(
       items.value.push(q.value);
     }
     const r = new Resolver();
-    for (const item of items.value) r.add(item);
+    for (const item of inResolutionOrder(items.value)) r.add(item);
     const exprs: Expr[] = [];
     for (const x of extra) {
       const source: Source = { name: x.source, text: x.text };

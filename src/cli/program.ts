@@ -1,7 +1,7 @@
 // The commander program. The only I/O it does goes through CliIO, so tests run it in-process;
 // main.ts binds CliIO to the real process.
 
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import {
   answerQuery,
   expandDefinitions,
@@ -53,7 +53,10 @@ export function separateExpression(rest: string[]): string[] {
       break;
     }
     const name = a.startsWith("--") && a.includes("=") ? a.slice(0, a.indexOf("=")) : a;
-    if (VALUE_OPTIONS.has(name)) {
+    // --wrtt is a mistyped option (commander names it and suggests --wrt), not part of the
+    // expression; `--x` (a double negation) stays an expression
+    const looksLikeOption = /^--[a-z][a-z-]{2,}$/.test(name);
+    if (VALUE_OPTIONS.has(name) || (looksLikeOption && !FLAG_OPTIONS.has(name))) {
       options.push(a);
       if (name === a && i + 1 < rest.length) options.push(rest[++i]!);
     } else if (FLAG_OPTIONS.has(a)) options.push(a);
@@ -63,6 +66,18 @@ export function separateExpression(rest: string[]): string[] {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Option values are checked where they are read: `--points abc` is a usage error, not a domain one. */
+function checked(test: (v: number) => boolean, what: string): (value: string) => string {
+  return (value) => {
+    const v = Number(value);
+    if (value.trim() === "" || !test(v)) throw new InvalidArgumentError(`it must be ${what}`);
+    return value;
+  };
+}
+const positiveInteger = checked((v) => Number.isInteger(v) && v >= 1 && v <= 10_000, "a whole number from 1 to 10000");
+const seedNumber = checked((v) => Number.isInteger(v) && v >= 0, "a whole number ≥ 0");
+const positiveSeconds = checked((v) => Number.isFinite(v) && v > 0, "a number of seconds > 0");
 
 const EXAMPLES = `
 Examples:
@@ -156,11 +171,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       .option("--let <def>", 'a definition, e.g. "K = Z*Z\' + I" (repeatable, in order)', collect, [])
       .addOption(formatOption())
       .option("--check", "compare the answer with finite differences at random points")
-      .option("--seed <n>", "seed for --check's random points", "1")
-      .option("--points <n>", "how many random points --check compares", "3")
+      .option("--seed <n>", "seed for --check's random points", seedNumber, "1")
+      .option("--points <n>", "how many random points --check compares", positiveInteger, "3")
       .option("--inline", "write the answer without the --let names (substitute their bodies)")
       .option("--steps", "show the derivation step by step, each step naming the identity it used (grad)")
-      .option("--time-limit <seconds>", "stop with a limit error after this long", String(DEFAULT_QUERY_BUDGET_S))
+      .option("--time-limit <seconds>", "stop with a limit error after this long", positiveSeconds, String(DEFAULT_QUERY_BUDGET_S))
       .addHelpText("after", EXAMPLES)
       .action((expr: string, o: QueryOpts) => {
         const problem = problemFromParts({
@@ -184,8 +199,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option("-d, --decl <decls>", "declarations (repeatable)", collect, [])
     .option("--let <def>", "a definition (repeatable, in order)", collect, [])
     .addOption(formatOption())
-    .option("--seed <n>", "seed for the random points", "1")
-    .option("--points <n>", "how many random points (each kind in turn: around 1, negative, small, large, mixed)", String(CLAIM_POINTS))
+    .option("--seed <n>", "seed for the random points", seedNumber, "1")
+    .option("--points <n>", "how many random points (each kind in turn: around 1, negative, small, large, mixed)", positiveInteger, String(CLAIM_POINTS))
     .addHelpText("after", `
 Examples:
   $ matdiff check "x'*A*x" --wrt x --grad "2*A*x" -d "x : vector(n); A : matrix(n,n)"
@@ -239,8 +254,8 @@ Examples:
     .description("are two expressions equal (same declarations)? symbolically when the canonical forms agree, numerically otherwise")
     .option("-d, --decl <decls>", "declarations (repeatable)", collect, [])
     .option("--let <def>", "a definition (repeatable, in order)", collect, [])
-    .option("--seed <n>", "seed for the random points", "1")
-    .option("--points <n>", "how many random points (each kind in turn: around 1, negative, small, large, mixed)", String(CLAIM_POINTS))
+    .option("--seed <n>", "seed for the random points", seedNumber, "1")
+    .option("--points <n>", "how many random points (each kind in turn: around 1, negative, small, large, mixed)", positiveInteger, String(CLAIM_POINTS))
     .action((a: string, b: string, o: { decl: string[]; let: string[]; seed?: string; points?: string }) => {
       const r = problemWithExpressions(
         { decls: o.decl.map((text, i) => ({ text, source: `-d (${i + 1})` })), defs: o.let.map((text, i) => ({ text, source: `--let (${i + 1})` })) },
@@ -272,10 +287,10 @@ Examples:
     .description("answer every query in a problem file (declarations, definitions, queries)")
     .addOption(formatOption())
     .option("--check", "compare every answer with finite differences at random points")
-    .option("--seed <n>", "seed for --check's random points", "1")
+    .option("--seed <n>", "seed for --check's random points", seedNumber, "1")
     .option("--inline", "write answers without the file's definitions")
     .option("--steps", "show each grad derivation step by step")
-    .option("--time-limit <seconds>", "stop a query with a limit error after this long (the others go on)", String(DEFAULT_QUERY_BUDGET_S))
+    .option("--time-limit <seconds>", "stop a query with a limit error after this long (the others go on)", positiveSeconds, String(DEFAULT_QUERY_BUDGET_S))
     .action((file: string, o: { format: OutputForm; check?: boolean; seed?: string; inline?: boolean; steps?: boolean; timeLimit?: string }) => {
       let text: string;
       try {
@@ -302,7 +317,7 @@ Examples:
   program
     .command("batch [file]")
     .description("JSON Lines in (file or stdin), one JSON line out per query, same id, in order")
-    .option("--time-limit <seconds>", "per line: a line that takes longer gets a limit error, and the batch goes on", String(DEFAULT_LINE_BUDGET_S))
+    .option("--time-limit <seconds>", "per line: a line that takes longer gets a limit error, and the batch goes on", positiveSeconds, String(DEFAULT_LINE_BUDGET_S))
     .action(async (file: string | undefined, o: { timeLimit?: string }) => {
       let input: string;
       try {

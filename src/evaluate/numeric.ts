@@ -147,7 +147,7 @@ function isConstant(e: Expr): boolean {
   const hit = constantMemo.get(e);
   if (hit !== undefined) return hit;
   const r =
-    e.kind === "num" || e.kind === "eye" || e.kind === "ones" || e.kind === "zeros" || (e.kind === "sym" && e.role === "dim") || (e.args.length > 0 && e.args.every(isConstant));
+    e.kind === "num" || e.kind === "eye" || e.kind === "ones" || e.kind === "zeros" || (e.kind === "sym" && (e.role === "dim" || e.role === "const")) || (e.args.length > 0 && e.args.every(isConstant));
   constantMemo.set(e, r);
   return r;
 }
@@ -173,6 +173,7 @@ function compute(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix {
       return scalarM(e.value.num / e.value.den);
     case "sym": {
       if (e.role === "dim") return scalarM(dimSize(e.name, env.dims));
+      if (e.role === "const") return scalarM(Math.PI);
       const v = env.values.get(e.name);
       if (!v) throw new Error(`internal: no value for ${e.name}`);
       return v;

@@ -73,6 +73,9 @@ export function eye(n: Dim): Expr {
   return node("eye", [n, n], []);
 }
 
+/** π, the one built-in constant (a name, so answers keep it exact: 2π, not 6.283185307179586). */
+export const PI = permanent(sym("pi", SCALAR, "const", true));
+
 /** A dimension used as a scalar value: `D` in -D/2*logdet(K), or the number for a literal size. */
 export function dimValue(d: Dim): Expr {
   if (typeof d === "number") return numeric(d);

@@ -35,8 +35,11 @@ export type FnName =
   | "relu"
   | "abs";
 
-/** Role of a symbol: a declared variable, a dimension used as a scalar, or a user definition. */
-export type SymRole = "var" | "dim" | "def";
+/**
+ * Role of a symbol: a declared variable, a dimension used as a scalar, a user definition, or a
+ * built-in constant (pi).
+ */
+export type SymRole = "var" | "dim" | "def" | "const";
 
 interface Base {
   readonly id: number;

@@ -26,7 +26,7 @@ const RANK: Record<Kind, number> = {
   add: 15,
 };
 
-const ROLE_RANK = { dim: 0, var: 1, def: 2 } as const;
+const ROLE_RANK = { const: -1, dim: 0, var: 1, def: 2 } as const;
 
 function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

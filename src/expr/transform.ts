@@ -53,7 +53,7 @@ export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo = new Map<Expr, 
 
 /** Replace symbols by expressions (names are symbols of role var or def). */
 export function substitute(e: Expr, by: ReadonlyMap<string, Expr>): Expr {
-  return mapBottomUp(e, (x) => (x.kind === "sym" && x.role !== "dim" && by.has(x.name) ? by.get(x.name)! : x));
+  return mapBottomUp(e, (x) => (x.kind === "sym" && x.role !== "dim" && x.role !== "const" && by.has(x.name) ? by.get(x.name)! : x));
 }
 
 /** Replace any subexpression equal to a definition's body by the definition's name. */

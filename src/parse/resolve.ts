@@ -26,6 +26,7 @@ import {
   transpose,
   inv,
   numeric,
+  PI,
   zeros,
 } from "../expr/build.js";
 import { componentName, dvar, partial, sym, type Expr, type Sym } from "../expr/expr.js";
@@ -158,7 +159,7 @@ export class Resolver {
   private checkNewName(id: Ident): void {
     const n = id.name;
     if (RESERVED_NAMES.has(n) || (KEYWORDS as readonly string[]).includes(n)) {
-      this.error("syntax", `'${n}' is reserved (a function or the identity I) and cannot be declared`, id.span);
+      this.error("syntax", `'${n}' is reserved (a function, the identity I or the constant pi) and cannot be declared`, id.span);
     }
     if (this.problem.vars.has(n) || this.problem.defsByName.has(n)) {
       this.error("syntax", `'${n}' is already declared or defined`, id.span);
@@ -338,6 +339,10 @@ export class Resolver {
     return { shape: shape!, build: () => mul(factors.map((f) => f.build())) };
   }
 
+  private isKnownName(n: string): boolean {
+    return this.problem.vars.has(n) || this.problem.defsByName.has(n) || this.problem.dims.has(n);
+  }
+
   private scalarShape(): Sh<DimVar> {
     return [this.u.one, this.u.one];
   }
@@ -348,6 +353,7 @@ export class Resolver {
     const d = this.problem.defsByName.get(name);
     if (d) return { shape: [this.u.known(d.sym.shape[0]), this.u.known(d.sym.shape[1])], build: () => d.sym };
     if (this.problem.dims.has(name)) return { shape: this.scalarShape(), build: () => dimValue(name) };
+    if (name === "pi") return { shape: this.scalarShape(), build: () => PI };
     if (name === "I") {
       const n = this.u.fresh();
       return {
@@ -391,8 +397,9 @@ export class Resolver {
           hint: `write ${e.fn}*(...) for a product`,
         });
       }
-      const hint = didYouMean(e.fn, [...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS]);
-      this.error("unknown-name", `unknown function '${e.fn}'`, e.fnSpan, hint ? { hint: `did you mean '${hint}'?` } : {});
+      const known = FUNCTION_HINTS[e.fn];
+      const hint = known ?? didYouMean(e.fn, [...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS]);
+      this.error("unknown-name", `unknown function '${e.fn}'`, e.fnSpan, hint ? { hint: known ?? `did you mean '${hint}'?` } : {});
     }
     if (e.args.length !== spec.arity) {
       this.error("syntax", `${e.fn} takes ${spec.arity} argument${spec.arity === 1 ? "" : "s"}, not ${e.args.length}`, e.span);
@@ -462,6 +469,10 @@ export class Resolver {
   }
 
   private inferBinary(e: Extract<SExpr, { type: "binary" }>): Inferred {
+    // x^T as in a paper: the language's transpose is a postfix '
+    if ((e.op === "^" || e.op === ".^") && e.right.type === "name" && e.right.name === "T" && !this.isKnownName("T")) {
+      this.error("syntax", "T is not a name here: for a transpose write x' (or xᵀ)", e.right.span);
+    }
     const a = this.infer(e.left);
     const b = this.infer(e.right);
     const operands = [e.left, e.right];
@@ -558,9 +569,16 @@ export class Resolver {
         return this.error("shape", `${fn ?? err.what} needs a square matrix, but ${this.snippet(a)} is ${this.shapeOf(a)}`, span);
       }
       case "not-scalar": {
-        const b = operands[1]!;
+        const [a, b] = operands as [SExpr, SExpr];
+        const bs = this.infer(b).shape;
+        const vector = this.u.isOne(bs[0]) || this.u.isOne(bs[1]);
+        const [r, c] = [this.u.valueOf(bs[0]), this.u.valueOf(bs[1])];
+        const square = r !== undefined && r === c;
         return this.error("shape", `'/' divides by a scalar only, but ${this.snippet(b)} is ${this.shapeOf(b)}`, span, {
-          hint: `to divide by a matrix, multiply by its inverse: ${this.snippet(operands[0]!)}*inv(${this.snippet(b)})`,
+          hint:
+            vector || !square
+              ? `for elementwise division write ${this.snippet(a)} ./ ${this.snippet(b)}`
+              : `to divide by a matrix, multiply by its inverse: ${this.snippet(a)}*inv(${this.snippet(b)}), or write ./ for elementwise division`,
         });
       }
       case "not-vector": {
@@ -583,6 +601,17 @@ export class Resolver {
   }
 }
 
+/** Functions people type from other tools, and what to write here instead. */
+const FUNCTION_HINTS: Partial<Record<string, string>> = {
+  norm: "write norm2(x) for the Euclidean (Frobenius) norm, or norm1(x) for the sum of absolute values",
+  transpose: "write x' (or xᵀ) for a transpose",
+  inverse: "write inv(X)",
+  determinant: "write det(X)",
+  log_det: "write logdet(X)",
+  sign: "write x./abs(x) for the sign",
+  t: "write x' (or xᵀ) for a transpose",
+};
+
 /** The value of a constant exponent written as a number with optional signs. */
 function constantValue(e: SExpr): Q.Rational | undefined {
   if (e.type === "num") return e.value;
@@ -593,10 +622,20 @@ function constantValue(e: SExpr): Q.Rational | undefined {
   return undefined;
 }
 
+/**
+ * Declarations may come in any order (LANGUAGE.md: `Sigma(theta) : spd(N); theta : scalar`, and a
+ * JSON `decls` object has no order at all): plain declarations first, then those that depend on a
+ * parameter, then definitions and queries in the order written.
+ */
+export function inResolutionOrder(items: readonly SourcedStatement[]): SourcedStatement[] {
+  const rank = (i: SourcedStatement) => (i.stmt.type !== "decl" ? 2 : i.stmt.param ? 1 : 0);
+  return [...items].sort((a, b) => rank(a) - rank(b));
+}
+
 export function resolveProblem(items: SourcedStatement[]): Result<Problem> {
   const r = new Resolver();
   try {
-    for (const item of items) r.add(item);
+    for (const item of inResolutionOrder(items)) r.add(item);
   } catch (e) {
     if (e instanceof UserError) return errResult(e.diagnostic);
     throw e;

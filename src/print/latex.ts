@@ -31,6 +31,10 @@ export class LatexPrinter extends Printer {
     return latexName(n);
   }
 
+  protected override constant(n: string): string {
+    return n === "pi" ? "\\pi" : latexName(n);
+  }
+
   protected partialDoc(name: string, param: string, index?: string): Doc {
     const sub = index ? `_{${latexName(index)}}` : "";
     return { s: `\\frac{\\partial ${latexName(name)}}{\\partial ${latexName(param)}${sub}}`, p: ATOM };

@@ -82,7 +82,7 @@ export abstract class Printer {
       case "num":
         return this.number(e.value);
       case "sym":
-        return { s: this.name(e.name), p: ATOM };
+        return { s: e.role === "const" ? this.constant(e.name) : this.name(e.name), p: ATOM };
       case "dvar":
         return this.differential(e.name);
       case "partial":
@@ -181,6 +181,10 @@ export abstract class Printer {
 
   protected abstract number(r: Q.Rational): Doc;
   protected abstract name(n: string): string;
+  /** A built-in constant: pi as the form writes it (π, \pi). */
+  protected constant(n: string): string {
+    return n;
+  }
   protected abstract differential(n: string): Doc;
   protected abstract partialDoc(name: string, param: string, index?: string): Doc;
   protected abstract identity(e: Expr): Doc;

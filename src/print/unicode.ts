@@ -74,6 +74,10 @@ export class UnicodePrinter extends Printer {
     return n;
   }
 
+  protected override constant(n: string): string {
+    return n === "pi" ? "π" : n;
+  }
+
   protected partialDoc(name: string, param: string, index?: string): Doc {
     return { s: `∂${name}/∂${param}${index ? `_${index}` : ""}`, p: PRODUCT };
   }

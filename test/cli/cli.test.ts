@@ -204,3 +204,27 @@ describe("the installed executable", () => {
     expect(r.stdout.trim().split("\n")).toHaveLength(6);
   });
 });
+
+describe("option mistakes are usage errors", () => {
+  it("a mistyped option is named, with a suggestion, not 'too many arguments'", async () => {
+    const r = await cli(["grad", "x'*x", "--wrtt", "x", "-d", "x : vector(n)"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--wrtt'/);
+    expect(r.stderr).toMatch(/Did you mean --wrt\?/);
+  });
+
+  it("--points abc is refused as a bad option value, not blamed on the domain", async () => {
+    const r = await cli(["grad", "x'*x", "--wrt", "x", "-d", "x : vector(n)", "--check", "--points", "abc"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/option '--points <n>' argument 'abc' is invalid\. it must be a whole number/);
+    for (const [opt, bad] of [["--seed", "-1"], ["--time-limit", "0"]] as const) {
+      expect((await cli(["grad", "x'*x", "--wrt", "x", "-d", "x : vector(n)", opt, bad])).code).toBe(2);
+    }
+  });
+
+  it("an expression that starts with -- is still an expression", async () => {
+    const r = await cli(["grad", "--x", "--wrt", "x", "-d", "x : scalar", "--format", "plain"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe("1");
+  });
+});

@@ -1,6 +1,7 @@
 // Names and shapes: dimension unification, I by inference, 1×1 as scalar, and the errors.
 import { describe, expect, it } from "vitest";
-import { diagnosticOf, expectNumericallyRight, plainGradients, problem } from "../helpers.js";
+import { answers, diagnosticOf, expectNumericallyRight, plainGradients, problem } from "../helpers.js";
+import { printExpr } from "../../src/print/index.js";
 
 describe("shapes", () => {
   it("infers the size of I from its context", () => {
@@ -48,7 +49,28 @@ describe("errors a user can make", () => {
   it("refuses division by a matrix and suggests the inverse", () => {
     const d = diagnosticOf("A : matrix(n, n); B : matrix(n, n)\ngrad tr(A/B) wrt A");
     expect(d.message).toMatch(/'\/' divides by a scalar only, but B is n×n/);
-    expect(d.hint).toBe("to divide by a matrix, multiply by its inverse: A*inv(B)");
+    expect(d.hint).toBe("to divide by a matrix, multiply by its inverse: A*inv(B), or write ./ for elementwise division");
+  });
+
+  it("hints that say what to write: ./ for a vector denominator, x' for x^T, norm2 for norm", () => {
+    expect(diagnosticOf("x : vector(n); y : vector(n)\ngrad sum(x/y) wrt x").hint).toBe("for elementwise division write x ./ y");
+    const t = diagnosticOf("x : vector(n)\ngrad sum(x^T) wrt x");
+    expect(t.message).toBe("T is not a name here: for a transpose write x' (or xᵀ)");
+    expect(t.span?.col).toBe(12); // grad sum(x^T): under the T
+    expect(diagnosticOf("x : vector(n)\ngrad norm(x) wrt x").hint).toMatch(/^write norm2\(x\) for the Euclidean/);
+  });
+
+  it("pi is a built-in constant, printed π and \\pi, kept exact, and cannot be declared", () => {
+    const [a] = answers("s2 : positive; y : scalar\ngrad -1/2*log(2*pi*s2) - y^2/(2*s2) + pi*s2 wrt s2");
+    expect(printExpr(a!.results[0]!.value, "plain")).toMatch(/pi/);
+    expectNumericallyRight("x : vector(n)\ngrad pi*x'*x + sin(pi*sum(x)) wrt x");
+    expect(printExpr(answers("x : vector(n)\ngrad pi*x'*x wrt x")[0]!.results[0]!.value, "unicode")).toBe("2π x");
+    expect(diagnosticOf("pi : scalar\ngrad pi wrt pi").message).toMatch(/reserved/);
+  });
+
+  it("declarations in any order: a parameterised name before its parameter, a definition before a declaration", () => {
+    expectNumericallyRight("Sigma(theta) : spd(N); mu(theta) : vector(N); theta : scalar; y : vector(N)\ngrad 1/2*logdet(Sigma) + 1/2*(y-mu)'*inv(Sigma)*(y-mu) wrt theta");
+    expectNumericallyRight("K = Z*Z' + I\nZ : matrix(n, q)\ngrad logdet(K) wrt Z");
   });
 
   it("suggests a close name for an unknown one", () => {
