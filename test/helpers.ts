@@ -27,6 +27,7 @@ export function answers(text: string): QueryAnswer[] {
 export function diagnosticOf(text: string): Diagnostic {
   const p = problemFromText(text, "test");
   if (!p.ok) return p.error;
+  for (const q of p.value.queryOutcomes) if (!q.ok) return q.error;
   for (const a of answerAll(p.value)) if (!a.ok) return a.error;
   throw new Error("expected an error, got answers");
 }

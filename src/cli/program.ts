@@ -300,18 +300,21 @@ Examples:
       }
       const problem = problemFromText(text, file);
       if (!problem.ok) return fail(problem.error);
-      if (problem.value.queries.length === 0) {
+      if (problem.value.queryOutcomes.length === 0) {
         return fail({ kind: "syntax", message: `${file} has no query`, hint: "add a line such as: grad f wrt X" });
       }
       const budget = seconds(o.timeLimit, DEFAULT_QUERY_BUDGET_S);
-      const answers = problem.value.queries.map((q) =>
-        withTimeBudget(budget * 1000, () => answerQuery(problem.value, q, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false })),
-      );
-      answers.forEach((a, i) => {
-        const q = problem.value.queries[i]!;
+      // every query in order; one that cannot be resolved is reported and the rest go on
+      for (const outcome of problem.value.queryOutcomes) {
+        if (!outcome.ok) {
+          fail(outcome.error);
+          continue;
+        }
+        const q = outcome.query;
+        const a = withTimeBudget(budget * 1000, () => answerQuery(problem.value, q, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false }));
         if (o.format !== "json") io.stdout(`${o.format === "latex" ? "%" : "#"} ${q.kind} ${q.text} wrt ${q.wrt.map((v) => v.name).join(", ")}\n`);
         emit(a, o.format);
-      });
+      }
     });
 
   program

@@ -90,6 +90,11 @@ export interface Problem {
   defs: DefInfo[];
   defsByName: Map<string, DefInfo>;
   queries: QueryInfo[];
+  /**
+   * Every query statement in the order written: resolved, or the error that stopped it (a bad
+   * query does not stop the others; `matdiff run` reports each).
+   */
+  queryOutcomes: Array<{ ok: true; query: QueryInfo } | { ok: false; error: Diagnostic }>;
 }
 
 export interface SourcedStatement {
@@ -108,7 +113,7 @@ const MAX_SNIPPET = 40;
 
 export class Resolver {
   private readonly u = new Unifier();
-  readonly problem: Problem = { vars: new Map(), dims: new Set(), defs: [], defsByName: new Map(), queries: [] };
+  readonly problem: Problem = { vars: new Map(), dims: new Set(), defs: [], defsByName: new Map(), queries: [], queryOutcomes: [] };
   private source: Source = { name: "input", text: "" };
   /** Accept `d(NAME)` (and `d(theta, k)`) as differentials: only when rereading printed answers. */
   private differentials = false;
@@ -250,7 +255,9 @@ export class Resolver {
       });
     });
     const text = this.source.text.slice(body.span.start, body.span.end);
-    this.problem.queries.push({ kind, expr: e, text, wrt: vars });
+    const info: QueryInfo = { kind, expr: e, text, wrt: vars };
+    this.problem.queries.push(info);
+    this.problem.queryOutcomes.push({ ok: true, query: info });
   }
 
   // ---------------------------------------------------------------- expressions
@@ -635,10 +642,25 @@ export function inResolutionOrder(items: readonly SourcedStatement[]): SourcedSt
 export function resolveProblem(items: SourcedStatement[]): Result<Problem> {
   const r = new Resolver();
   try {
-    for (const item of inResolutionOrder(items)) r.add(item);
+    for (const item of inResolutionOrder(items)) {
+      if (item.stmt.type !== "query") {
+        r.add(item);
+        continue;
+      }
+      // a bad query is recorded and the others go on; a bad declaration or definition stops all
+      try {
+        r.add(item);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        r.problem.queryOutcomes.push({ ok: false, error: e.diagnostic });
+      }
+    }
   } catch (e) {
     if (e instanceof UserError) return errResult(e.diagnostic);
     throw e;
   }
+  // a problem made of one query (the CLI's grad, a batch line) fails with that query's error
+  const failed = r.problem.queryOutcomes.find((q) => !q.ok);
+  if (failed && !failed.ok && r.problem.queryOutcomes.length === 1) return errResult(failed.error);
   return okResult(r.problem);
 }

@@ -1,6 +1,8 @@
 // The command line, over the problems in examples/: output, exit codes, carets, batch contract.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { cli } from "./run-cli.js";
@@ -226,5 +228,19 @@ describe("option mistakes are usage errors", () => {
     const r = await cli(["grad", "--x", "--wrt", "x", "-d", "x : scalar", "--format", "plain"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe("1");
+  });
+});
+
+describe("run goes on after a bad query", () => {
+  it("answers the good queries, reports each bad one with its caret, and exits 2", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-run-"));
+    const file = join(dir, "p.matdiff");
+    writeFileSync(file, "x : vector(n); A : matrix(n,n)\ngrad x'*A*x wrt x\ngrad x'*B*x wrt x\ngrad sum(A) wrt A\ngrad tr(x) wrt x\n");
+    const r = await cli(["run", file, "--format", "plain"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("(A + A')*x");
+    expect(r.stdout).toContain("ones(n, n)");
+    expect(r.stderr).toMatch(/unknown name 'B'[\s\S]*line 3, column 9/);
+    expect(r.stderr).toMatch(/tr needs a square matrix/);
   });
 });
