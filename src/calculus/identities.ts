@@ -118,6 +118,22 @@ export const DIFFERENTIAL_RULES: readonly DifferentialRule[] = [
     sample: "matrix(3,2)",
   },
   {
+    id: "d-softplus",
+    head: "softplus",
+    rhs: "sigmoid(?X) .* d(?X)",
+    statement: "d softplus(X) = σ(X) ⊙ dX, softplus(x) = log(1 + eˣ)",
+    cite: "standard (softplus′ = σ)",
+    sample: "matrix(3,2)",
+  },
+  {
+    id: "d-logsigmoid",
+    head: "logsigmoid",
+    rhs: "(1 - sigmoid(?X)) .* d(?X)",
+    statement: "d log σ(X) = (1 − σ(X)) ⊙ dX",
+    cite: "standard (σ′ = σ(1 − σ))",
+    sample: "matrix(3,2)",
+  },
+  {
     id: "d-sigmoid",
     head: "sigmoid",
     rhs: "sigmoid(?X) .* (1 - sigmoid(?X)) .* d(?X)",

@@ -108,6 +108,8 @@ export function frobeniusNorm(a: Matrix): number {
 }
 
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+/** log(1 + eˣ) without overflow for large x or loss for very negative x. */
+const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 
 function logsumexp(a: Matrix): number {
   const m = Math.max(...a.flat());
@@ -270,6 +272,10 @@ function applyNumeric(e: Extract<Expr, { kind: "apply" }>, a: Matrix): Matrix {
       return map(a, Math.tanh);
     case "sigmoid":
       return map(a, sigmoid);
+    case "softplus":
+      return map(a, softplus);
+    case "logsigmoid":
+      return map(a, (x) => -softplus(-x));
     case "relu":
       return map(a, (x) => Math.max(0, x));
     case "abs":

@@ -692,7 +692,7 @@ export function kron(a: Expr, b: Expr): Expr {
 
 // ---------------------------------------------------------------- named functions
 
-const ELEMENTWISE = new Set<FnName>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs"]);
+const ELEMENTWISE = new Set<FnName>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus", "logsigmoid", "relu", "abs"]);
 export const isElementwise = (fn: FnName): boolean => ELEMENTWISE.has(fn);
 
 /** Pull the numeric coefficient and scalar factors out of a linear function's argument. */
@@ -779,6 +779,8 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     case "tan":
     case "tanh":
     case "sigmoid":
+    case "softplus":
+    case "logsigmoid":
     case "relu":
     case "abs":
       return rawApply(fn, a.shape, [a]);

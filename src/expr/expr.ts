@@ -32,6 +32,8 @@ export type FnName =
   | "tan"
   | "tanh"
   | "sigmoid"
+  | "softplus" // log(1 + eˣ)
+  | "logsigmoid" // log σ(x) = −softplus(−x)
   | "relu"
   | "abs";
 

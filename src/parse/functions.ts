@@ -2,7 +2,7 @@
 // Aliases (trace, ln) are rows that build the same node. eye/ones/zeros take dimensions, not
 // expressions, and are resolved separately (resolve.ts).
 
-import { applyFn, inv, kron } from "../expr/build.js";
+import { applyFn, dimValue, inv, kron, mul, pow, numMinus1 } from "../expr/build.js";
 import type { Expr, FnName } from "../expr/expr.js";
 import {
   columnVectorShape,
@@ -45,6 +45,11 @@ function scalarValued(fn: FnName, check?: <D>(alg: DimAlgebra<D>, a: Sh<D>) => R
   return { arity: 1, shape: scalarOf(check), build: ([a]) => applyFn(fn, [a!]) };
 }
 
+function meanOf(a: Expr): Expr {
+  const sizes = a.shape.filter((d) => d !== 1).map((d) => pow(dimValue(d), numMinus1));
+  return mul([...sizes, applyFn("sum", [a])]);
+}
+
 export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpec>([
   ["inv", { arity: 1, shape: (alg, [a]) => squareShape(alg, "inv", a!), build: ([a]) => inv(a!) }],
   ["det", scalarValued("det", square("det"))],
@@ -79,6 +84,10 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
   ["tan", elementwise("tan")],
   ["tanh", elementwise("tanh")],
   ["sigmoid", elementwise("sigmoid")],
+  ["softplus", elementwise("softplus")],
+  ["logsigmoid", elementwise("logsigmoid")],
+  // mean(X) = sum(X)/(rows·cols), written with the sizes so answers read 1/n 𝟏
+  ["mean", { arity: 1, shape: scalarOf(), build: ([a]) => meanOf(a!) }],
   ["relu", elementwise("relu")],
   ["abs", elementwise("abs")],
 ]);

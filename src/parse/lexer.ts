@@ -37,7 +37,7 @@ const rules: moo.Rules = {
   number: /(?:\d+(?:\.(?![*/^])\d*)?|\.\d+)(?:[eE][+-]?\d+)?/u,
   hole: /\?[A-Za-z_][A-Za-z0-9_]*/u,
   name: { match: NAME, type: moo.keywords(keywordMap) },
-  op: [".*", "./", ".^", "⁻¹", "ᵀ", "'", "⊙", "⊗", "+", "-", "*", "/", "^", ":", "=", "(", ")", ",", ";", "|"],
+  op: [".*", "./", ".^", "⁻¹", "ᵀ", "'", "⊙", "⊘", "⊗", "+", "-", "−", "*", "/", "^", ":", "=", "(", ")", ",", ";", "|"],
   error: moo.error,
 };
 
@@ -51,6 +51,9 @@ export interface Token {
   col: number;
 }
 
+/** Operators as unicode answers print them, and the ASCII operator each one is. */
+const GLYPHS: Partial<Record<string, string>> = { "−": "-", "⊘": "./" };
+
 /** A lexer over `base` that drops white space and comments, with nearley's lexer interface. */
 export function makeLexer(): moo.Lexer {
   const lexer = moo.compile(rules);
@@ -59,6 +62,11 @@ export function makeLexer(): moo.Lexer {
     tick(); // a parse counts against the query's time budget too
     for (;;) {
       const t = lexer.next();
+      if (t && t.type === "op" && GLYPHS[t.text]) {
+        // the glyphs matdiff prints read back as the operators they stand for (spans keep the glyph's place)
+        t.text = GLYPHS[t.text]!;
+        t.value = t.text;
+      }
       if (!t || (t.type !== "ws" && t.type !== "comment")) return t;
     }
   };

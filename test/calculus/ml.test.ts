@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expectNumericallyRight, plainGradients, problem } from "../helpers.js";
 import { printExpr } from "../../src/print/index.js";
+import { answerQuery } from "../../src/engine.js";
 
 const ML: Array<[name: string, problem: string]> = [
   ["least squares", "X : matrix(N, d); w : vector(d); y : vector(N)\ngrad norm2(X*w - y)^2 wrt w, X"],
@@ -67,5 +68,27 @@ describe("seed 000: GP marginal likelihood wrt the input locations", () => {
     const ref = problem(`${setup}\na = inv(K)*y\nC = (a*a' - inv(K)) .* exp(-D2/(2*l^2))\nG = -s2/l^2*(diag(C*ones(N)) - C)*X`);
     const refSize = ["a", "C", "G"].reduce((n, name) => n + ref.defsByName.get(name)!.body.size, 0);
     expect(ours / refSize).toBeLessThanOrEqual(1.5);
+  });
+});
+describe("functions ML code uses", () => {
+  it("softplus and logsigmoid: the logistic loss as written in PyTorch", () => {
+    const [a] = expectNumericallyRight("X : matrix(N, d); w : vector(d); y : vector(N)\ngrad sum(softplus(X*w)) - y'*(X*w) wrt w");
+    expect(plainGradients(a!)).toEqual(["X'*(sigmoid(X*w) - y)"]);
+    expectNumericallyRight("X : matrix(N, d); w : vector(d); y : vector(N)\ngrad -y'*logsigmoid(X*w) - (1 - y)'*logsigmoid(-X*w) wrt w");
+    const h = problem("X : matrix(N, d); w : vector(d)\nhessian sum(softplus(X*w)) wrt w");
+    const H = answerQuery(h, h.queries[0]!, { check: { points: 3 } });
+    expect(H.ok && printExpr(H.value.results[0]!.value, "plain")).toBe("X'*diag(sigmoid(X*w).*(1 - sigmoid(X*w)))*X");
+    expect(H.ok && H.value.check!.ok).toBe(true);
+  });
+
+  it("mean is the sum over the number of entries", () => {
+    const [a] = expectNumericallyRight("x : vector(n); A : matrix(m, n)\ngrad mean(x.^2) + mean(A*x) wrt x");
+    expect(plainGradients(a!)).toEqual(["1/m*A'*ones(m) + 2/n*x"]);
+    expectNumericallyRight("X : matrix(n, m); W : matrix(m, k)\ngrad mean((X*W).^2) wrt W");
+  });
+
+  it("the operator glyphs of unicode answers are accepted as input: − and ⊘", () => {
+    const [a] = expectNumericallyRight("x : vector(n); y : vector(n)\ngrad sum(x ⊘ (1 + y)) − x'*x wrt x");
+    expect(plainGradients(a!)).toEqual(["1./(y + 1) - 2*x"]);
   });
 });
