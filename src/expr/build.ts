@@ -692,6 +692,17 @@ export function kron(a: Expr, b: Expr): Expr {
 
 // ---------------------------------------------------------------- named functions
 
+/** Elementwise functions whose value at 0 is exact (others, softplus(0) = log 2, stay as written). */
+const AT_ZERO: Partial<Record<FnName, Rational>> = {
+  sqrt: Q.ZERO,
+  sin: Q.ZERO,
+  cos: Q.ONE,
+  tan: Q.ZERO,
+  tanh: Q.ZERO,
+  sigmoid: Q.rat(1, 2),
+  relu: Q.ZERO,
+};
+
 const ELEMENTWISE = new Set<FnName>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus", "logsigmoid", "relu", "abs"]);
 export const isElementwise = (fn: FnName): boolean => ELEMENTWISE.has(fn);
 
@@ -763,13 +774,14 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     }
     case "vec":
       if (a.shape[1] === 1) return a;
+      if (a.shape[0] === 1) return transpose(a); // vec of a row is the column: vec(xᵀ) = x
       if (a.kind === "zeros") return zeros(shapeOrThrow(vecShape(coreDims, a.shape), "vec"));
       return rawApply(fn, shapeOrThrow(vecShape(coreDims, a.shape), "vec"), [a]);
     case "exp":
-      if (isZero(a) && a.kind === "num") return num1;
+      if (isZero(a)) return ones(a.shape);
       return rawApply(fn, a.shape, [a]);
     case "log":
-      if (isOneScalar(a)) return num0;
+      if (isOneScalar(a) || a.kind === "ones") return zeros(a.shape);
       // log|X| as papers write it is logdet(X) (same domain: det > 0)
       if (a.kind === "apply" && a.fn === "det") return applyFn("logdet", [a.args[0]!]);
       return rawApply(fn, a.shape, [a]);
@@ -782,7 +794,14 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     case "softplus":
     case "logsigmoid":
     case "relu":
+      if (isZero(a)) {
+        // functions of 0 with exact values fold: cos(0) = 1, sin(0) = 0, σ(0) = ½
+        const at0 = AT_ZERO[fn];
+        if (at0 !== undefined) return scale(at0, ones(a.shape));
+      }
+      return rawApply(fn, a.shape, [a]);
     case "abs":
+      if (isZero(a)) return zeros(a.shape);
       return rawApply(fn, a.shape, [a]);
     default:
       return assertNever(fn);

@@ -92,3 +92,12 @@ describe("functions ML code uses", () => {
     expect(plainGradients(a!)).toEqual(["1./(y + 1) - 2*x"]);
   });
 });
+
+describe("constants fold", () => {
+  it("functions of zero with exact values, and vec of a row", () => {
+    const [a] = expectNumericallyRight("y : vector(m); x : vector(n); s : scalar\ngrad sum(cos(zeros(m)) .* y) + sum(exp(0*x) .* x) + sigmoid(0)*s wrt y, s");
+    expect(plainGradients(a!)).toEqual(["ones(m)", "1/2"]);
+    const [b] = expectNumericallyRight("x : vector(n); s : scalar\ngrad sum(vec(x'))*s + sum(log(ones(n)) + tanh(zeros(n))) wrt s");
+    expect(plainGradients(b!)).toEqual(["sum(x)"]);
+  });
+});
