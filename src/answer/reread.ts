@@ -1,8 +1,9 @@
-// What is printed is what is checked: every answer is printed in the plain form, read back under
-// the problem's declarations (plus the engine's own definitions), and must come back as the very
-// same interned node. The check, the other printed forms and generated code all start from the
-// node read back, so no printer defect can show the user a formula that was never verified.
-// A mismatch is a bug in a printer or a canonical constructor, reported as `internal`, never output.
+// What is printed is what is checked: every answer is printed in the plain form and read back under
+// the problem's declarations (plus the engine's own definitions). The check and the other printed
+// forms start from the node read back, so no printer defect can show the user a formula that was
+// never verified. A node whose text denotes another node is a bug in a printer or a canonical
+// constructor: settle() then uses the node the text denotes (if that one reads back as itself),
+// and anything else is an `internal` error, never output.
 
 import { fail } from "../diagnostics/diagnostic.js";
 import { InternalError } from "../expr/build.js";

@@ -11,7 +11,7 @@ import { componentName, type Expr } from "../expr/expr.js";
 import { COMPONENT_INDEX } from "../calculus/differential.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { derivativeWithError, directions, inner, stepFor, type Estimate } from "./differences.js";
-import { drawPoint, kindOf, withDefinitions, type Point, type PointKind } from "./domain.js";
+import { drawPoint, kindOf, kinkArguments, withDefinitions, type Point, type PointKind } from "./domain.js";
 import { DomainError, evaluate, evaluateJittered, fill, frobeniusNorm, isFiniteMatrix, type Env, type Matrix } from "./numeric.js";
 import { Random } from "./random.js";
 
@@ -103,8 +103,9 @@ function runChecks(problem: Problem, f: Expr, claims: readonly Expr[], opts: Che
   let dims: Record<string, number> = {};
   let maxRelError = 0;
   let untrusted = 0;
+  const kinks = kinkArguments(problem, [f, ...claims]);
   for (let k = 0; k < wanted * 4 && kinds.length < wanted; k++) {
-    const point = drawPoint(problem, kindOf(k + (opts.kindOffset ?? 0)), rng, { finite: [f], smooth: [f, ...claims] });
+    const point = drawPoint(problem, kindOf(k + (opts.kindOffset ?? 0)), rng, { finite: [f], kinks });
     if (!point) break;
     let outcome: Outcome;
     try {

@@ -58,7 +58,6 @@ function wellConditioned(a: Matrix): boolean {
   }
 }
 
-
 function scalarOf(kind: PointKind, positive: boolean, rng: Random): number {
   const k: Exclude<PointKind, "mixed"> = kind === "mixed" ? (["around 1", "negative", "small", "large"] as const)[rng.int(0, 3)]! : kind;
   const { lo, hi } = MAGNITUDE[k];
@@ -66,8 +65,8 @@ function scalarOf(kind: PointKind, positive: boolean, rng: Random): number {
   const magnitude = Math.exp(rng.uniform(Math.log(lo), Math.log(hi)));
   if (positive) return magnitude;
   if (k === "negative") return -magnitude;
-  if (k === "around 1" && kind === "around 1") return rng.next() < 0.75 ? magnitude : -magnitude;
-  return rng.next() < 0.5 ? magnitude : -magnitude;
+  // ordinary points are mostly positive; every other kind takes either sign evenly
+  return rng.next() < (kind === "around 1" ? 0.75 : 0.5) ? magnitude : -magnitude;
 }
 
 function entryScale(kind: PointKind, rng: Random): number {
@@ -194,9 +193,10 @@ export function withDefinitions(
 const KINKED = new Set(["relu", "abs", "norm1", "log", "sqrt"]);
 export const KINK_MARGIN = 0.05;
 
-export function kinkArguments(roots: readonly Expr[]): Expr[] {
+/** The arguments of the kinks and poles in the roots and in the problem's definitions. */
+export function kinkArguments(problem: Problem, roots: readonly Expr[]): Expr[] {
   const out: Expr[] = [];
-  forEachDistinct(roots, (e) => {
+  forEachDistinct([...roots, ...problem.defs.map((d) => d.body)], (e) => {
     if (e.kind === "apply" && KINKED.has(e.fn)) out.push(e.args[0]!);
     if (e.kind === "hdiv") out.push(e.args[1]!);
     if ((e.kind === "pow" || e.kind === "epow") && isNegativeOrFractional(e.args[1]!)) out.push(e.args[0]!);
@@ -222,8 +222,8 @@ const MAX_DRAWS = 60;
 export interface DrawOptions {
   /** Every expression must be finite at the point (f itself, for differences). */
   finite: readonly Expr[];
-  /** Keep these expressions' kinks and poles away (finite differences); none for plain comparisons. */
-  smooth?: readonly Expr[];
+  /** Arguments to keep away from 0 (kinkArguments, computed once per check); none for plain comparisons. */
+  kinks?: readonly Expr[];
 }
 
 /**
@@ -231,7 +231,7 @@ export interface DrawOptions {
  * away from kinks); after a few tries of that kind, any kind.
  */
 export function drawPoint(problem: Problem, kind: PointKind, rng: Random, opts: DrawOptions): Point | undefined {
-  const kinks = opts.smooth ? kinkArguments([...opts.smooth, ...problem.defs.map((d) => d.body)]) : [];
+  const kinks = opts.kinks ?? [];
   for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
     const k: PointKind = attempt < DRAWS_PER_KIND ? kind : POINT_KINDS[rng.int(0, POINT_KINDS.length - 1)]!;
     const dims = sampleDims(problem, rng);

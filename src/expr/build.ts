@@ -318,19 +318,6 @@ export function mul(factors: readonly Expr[]): Expr {
     return add(p.scalars[0]!.args.map((t) => scale(p.coeff, t)));
   }
 
-  // A lone scalar chain (c·xᵀAx with nothing else) is the product itself: splice it back.
-  if (p.chain.length === 0) {
-    const chains = p.scalars.filter(isScalarChain);
-    if (chains.length === 1) {
-      const inner = chains[0]!;
-      p.scalars = p.scalars.filter((s) => s !== inner);
-      // its coefficient joins ours: a product has one numeric factor, or the printer would lose one
-      for (const g of inner.args) {
-        if (g.kind === "num") p.coeff = Q.mul(p.coeff, g.value);
-        else (isScalar(g) ? p.scalars : p.chain).push(g);
-      }
-    }
-  }
   // A sum inside a product is kept primitive: its numeric content and sign move to the
   // coefficient, so 2(½A − ½B)Z becomes (A − B)Z and −S⁻¹(½y − ½m) meets ½S⁻¹(y − m).
   const primitive = (f: Expr): Expr => {
@@ -369,7 +356,8 @@ export function mul(factors: readonly Expr[]): Expr {
     chain = canonicalOrientation(chain);
   }
   if (chain.length === 0) {
-    // a lone inner product among scalars is the chain itself (½(xᵀx)²·yᵀy), however it was reached
+    // a lone inner product among scalars (c·xᵀAx, ½(xᵀx)²·yᵀy) is the product's chain itself,
+    // however it was reached; its own coefficient joins ours through this call
     const atoms = scalars.filter(isScalarChain);
     if (atoms.length === 1) return mul([num(p.coeff), ...scalars.filter((f) => f !== atoms[0]), ...atoms[0]!.args]);
   }
