@@ -21,6 +21,8 @@ import { answerToJson, answerToText, type OutputForm } from "./format.js";
 import { DEFAULT_LINE_BUDGET_S, runBatch } from "./batch.js";
 import { withTimeBudget } from "../budget.js";
 import { VERSION } from "../version.js";
+import { generateCode, LANGS, type Lang } from "../codegen/index.js";
+import { parseSizes } from "../codegen/sizes.js";
 
 export interface CliIO {
   stdout(text: string): void;
@@ -34,10 +36,10 @@ export const EXIT_CHECK_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 
 const QUERY_COMMANDS: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
-const VALUE_OPTIONS = new Set(["-d", "--decl", "--let", "--wrt", "-w", "--format", "-f", "--seed", "--points", "--grad", "-g", "--time-limit"]);
+const VALUE_OPTIONS = new Set(["-d", "--decl", "--let", "--wrt", "-w", "--format", "-f", "--seed", "--points", "--grad", "-g", "--time-limit", "--lang", "-l", "--name", "--sizes", "-o", "--output"]);
 /** Commands whose positional arguments are expressions (which may start with '-'). */
-const EXPRESSION_COMMANDS = new Set<string>([...QUERY_COMMANDS, "check", "equal"]);
-const FLAG_OPTIONS = new Set(["--check", "--inline", "--steps", "-h", "--help"]);
+const EXPRESSION_COMMANDS = new Set<string>([...QUERY_COMMANDS, "check", "equal", "code"]);
+const FLAG_OPTIONS = new Set(["--check", "--inline", "--steps", "--hessian", "-h", "--help"]);
 
 /**
  * An expression may start with '-' (-D/2*logdet(K)); commander would read it as an option.
@@ -190,6 +192,47 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         emit(withTimeBudget(budget * 1000, () => answerQuery(problem.value, problem.value.queries[0]!, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false })), o.format);
       });
   }
+
+  program
+    .command("code <expr>")
+    .description("a function computing the value and gradient(s), in NumPy, PyTorch, JAX, Octave/MATLAB or TypeScript")
+    .option("-w, --wrt <name>", "variable to differentiate with respect to (repeatable, or comma-separated)", collect, [])
+    .option("-d, --decl <decls>", 'declarations, e.g. "X : matrix(n,m); y : vector(n)" (repeatable)', collect, [])
+    .option("--let <def>", 'a definition, e.g. "K = Z*Z\' + I" (repeatable, in order)', collect, [])
+    .addOption(new Option("-l, --lang <lang>", "target language").choices([...LANGS]).default("numpy"))
+    .option("--name <name>", "the function's name", "value_and_grad")
+    .option("--sizes <sizes>", "sizes for the cost model and the flop ratio, e.g. N=2000,D=10 (others: all equal and large)")
+    .option("--hessian", "also the Hessian (scalar and vector variables) or a Hessian-vector product (matrix variables)")
+    .option("--time-limit <seconds>", "stop with a limit error after this long", positiveSeconds, String(DEFAULT_QUERY_BUDGET_S))
+    .addHelpText("after", `
+The function takes the declared variables in declaration order (sizes are read from their shapes,
+which it checks) and returns (value, grad_X, ...) in --wrt order. It is inverse-free: inv(A)*B is a
+solve with one factor of A (Cholesky when A is provably spd: declared spd, or ZZ' plus a positive
+multiple of I with a positive scalar), products are ordered by a cost model, tr(AB) and diag(AB) are
+elementwise sums. The header states the problem, the conventions and the flop counts.
+
+Examples:
+  $ matdiff code "-D/2*logdet(K) - 1/2*tr(inv(K)*Y*Y')" --wrt Z --lang numpy --sizes N=2000,D=10,Q=2 \\
+        -d "Y : matrix(N,D); Z : matrix(N,Q); beta : positive" --let "K = Z*Z' + 1/beta*I"
+  $ matdiff code "x'*A*x" --wrt x -d "x : vector(n); A : matrix(n,n)" --lang torch --hessian`)
+    .action((expr: string, o: { decl: string[]; let: string[]; wrt: string[]; lang: Lang; name: string; sizes?: string; hessian?: boolean; timeLimit?: string }) => {
+      const sizes = parseSizes(o.sizes);
+      if (!sizes.ok) return fail(sizes.error);
+      const problem = problemFromParts({
+        decls: o.decl.map((text, i) => ({ text, source: `-d (${i + 1})` })),
+        defs: o.let.map((text, i) => ({ text, source: `--let (${i + 1})` })),
+        query: "grad",
+        expr: { text: expr, source: "EXPR" },
+        wrt: o.wrt.flatMap((w) => w.split(",")).map((w) => w.trim()).filter((w) => w !== ""),
+      });
+      if (!problem.ok) return fail(problem.error);
+      const budget = seconds(o.timeLimit, DEFAULT_QUERY_BUDGET_S);
+      const code = withTimeBudget(budget * 1000, () =>
+        generateCode(problem.value, problem.value.queries[0]!, { lang: o.lang, name: o.name, sizes: sizes.value, hessian: o.hessian ?? false }),
+      );
+      if (!code.ok) return fail(code.error);
+      io.stdout(code.value.code);
+    });
 
   program
     .command("check <expr>")
