@@ -71,7 +71,7 @@ function kindOf(v: VarInfo): Param["kind"] {
 }
 
 /** Parameters in declaration order; each dimension is bound by its first argument, checked by the rest. */
-function parameters(problem: Problem, names: NameTable, dimNames: Map<string, string>): Param[] {
+function parameters(problem: Problem, names: NameTable, dimNames: Map<string, string>, target: Target): Param[] {
   const bound = new Set<string>();
   const params: Param[] = [];
   for (const v of problem.vars.values()) {
@@ -80,7 +80,8 @@ function parameters(problem: Problem, names: NameTable, dimNames: Map<string, st
       if (bind) bound.add(d as string);
       return { dim: d, bind };
     });
-    params.push({ code: names.claim(v.name), name: v.name, kind: kindOf(v), shape: v.shape, axes });
+    const code = names.claim(v.name);
+    params.push({ code, ref: target.paramRef ? names.fresh(target.paramRef(code)) : code, name: v.name, kind: kindOf(v), shape: v.shape, axes });
   }
   for (const d of problem.dims) if (!dimNames.has(d)) dimNames.set(d, names.claim(d));
   return params;
@@ -121,14 +122,12 @@ export function generateCode(problem: Problem, query: QueryInfo, opts: CodeOptio
     const names = new NameTable(target.reserved);
     const fnName = names.claim(opts.name ?? "value_and_grad");
     const dimNames = new Map<string, string>();
-    const params = parameters(problem, names, dimNames);
+    const params = parameters(problem, names, dimNames, target);
     const paramByName = new Map(params.map((p) => [p.name, p]));
     const directions = new Map<string, string>();
     for (const h of hessians) if (h.direction) directions.set(h.wrt.name, names.claim(`v_${h.wrt.name}`));
-    const paramName = (name: string): string => {
-      if (name.startsWith("d:")) return directions.get(name.slice(2))!;
-      return paramByName.get(name)!.code;
-    };
+    const directionRefs = new Map([...directions].map(([name, code]) => [name, target.paramRef ? names.fresh(target.paramRef(code)) : code]));
+    const paramName = (name: string): string => (name.startsWith("d:") ? directionRefs.get(name.slice(2))! : paramByName.get(name)!.ref);
     const dim = (d: Dim): string => {
       if (typeof d === "number") return String(d);
       return d
@@ -152,7 +151,7 @@ export function generateCode(problem: Problem, query: QueryInfo, opts: CodeOptio
     const flops = report(valueFlops, total, sizes);
     const allParams = [...params, ...[...directions].map(([name, code]): Param => {
       const v = problem.vars.get(name)!;
-      return { code, name: `v_${name}`, kind: kindOf(v), shape: v.shape, axes: v.shape.map((d) => ({ dim: d, bind: false })) };
+      return { code, ref: directionRefs.get(name)!, name: `v_${name}`, kind: kindOf(v), shape: v.shape, axes: v.shape.map((d) => ({ dim: d, bind: false })) };
     })];
     const header = headerLines(problem, query, answer.value.results.map((r) => r.wrt), hessians, flops, sizes, names.renamed, lang);
     const code = target.render({

@@ -113,9 +113,10 @@ function ownFlops(op: Op, args: readonly Node[], shape: Shape): Poly {
     case "solve":
       return monomial(2, a0!.shape[0], a0!.shape[0], args[1]!.shape[1]);
     case "inverse":
-      return monomial(2, r, r, r);
+      // from the factor, as LAPACK's potri (2n³/3) and getri (4n³/3) compute it
+      return monomial(args[0]!.op.op === "chol" ? 2 / 3 : 4 / 3, r, r, r);
     case "matpow":
-      return monomial(2 * Math.max(1, Math.ceil(Math.log2(Math.abs(op.k))) * 2 - 1), r, r, r);
+      return monomial(2 * Math.max(0, op.k - 1), r, r, r);
   }
 }
 

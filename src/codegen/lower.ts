@@ -7,14 +7,14 @@
 //   K⁻¹Y(YᵀK⁻¹Z) − D K⁻¹Z never forms an N×N matrix);
 // - tr(AB) and diag(AB) are elementwise sums, diag(v)·A a broadcast, softmax and logsumexp stable.
 
-import { add as addExpr, inv as invExpr, isSymmetric, mul as mulExpr, numeric as numberExpr, ones } from "../expr/build.js";
+import { add as addExpr, inv as invExpr, isSymmetric, mul as mulExpr, numeric as numberExpr, ones, splitCoeff, transpose as transposeExpr } from "../expr/build.js";
 import { assertNever, isScalar, type Expr } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
-import type { Shape } from "../expr/shape.js";
+import type { Dim, Shape } from "../expr/shape.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Problem } from "../parse/resolve.js";
 import { Graph, isScalarNode, totalFlops, type ElementFn, type Node } from "./ir.js";
-import { evalPoly } from "./poly.js";
+import { addPoly, evalPoly, maxPowers, monomial, ZERO_POLY, type Poly } from "./poly.js";
 import { DefinitenessProver } from "./spd.js";
 
 export interface CostModel {
@@ -52,15 +52,16 @@ export class Lowering {
     this.prover = new DefinitenessProver(problem, bodies);
   }
 
-  /** Flops of the graph under a node, at the cost model's sizes. */
-  flopsAt(n: Node): number {
-    return evalPoly(totalFlops([n]), this.cost.sizes, this.cost.fallback);
-  }
-
-  private size(d: string | number): number {
-    if (typeof d === "number") return d;
-    return d.split("*").reduce((acc, p) => acc * (/^\d+$/.test(p) ? Number(p) : this.cost.sizes.get(p) ?? this.cost.fallback), 1);
-  }
+  /**
+   * Is cost a below cost b? At the model's sizes; where they tie (all sizes equal by default),
+   * the lower highest power of any one dimension wins: thin intermediates over square ones.
+   */
+  readonly better = (a: Poly, b: Poly): boolean => {
+    const va = evalPoly(a, this.cost.sizes, this.cost.fallback);
+    const vb = evalPoly(b, this.cost.sizes, this.cost.fallback);
+    if (Math.abs(va - vb) > 1e-9 * Math.max(va, vb)) return va < vb;
+    return highestPower(a) < highestPower(b);
+  };
 
   /** The factor (Cholesky or LU) of a square matrix, made once per matrix. */
   factor(a: Expr): Node {
@@ -118,6 +119,8 @@ export class Lowering {
       case "zeros":
         return this.make({ op: "zeros" }, [], e.shape);
       case "add":
+        // a row-vector sum is the transpose of a column-vector sum ((y − m)ᵀ and y − m once)
+        if (e.shape[0] === 1 && e.shape[1] !== 1) return this.transposeNode(this.lower(transposeExpr(e)));
         return this.sum(e.args);
       case "mul":
         return this.product(e.args);
@@ -154,9 +157,17 @@ export class Lowering {
 
   /** Terms with a negative coefficient are subtracted: a − 2b, not a + (−2)b. */
   private sum(terms: readonly Expr[]): Node {
+    // ½A − ½B is ½(A − B): one scaling of the array, not one per term
+    const common = commonCoefficient(terms);
+    if (common !== undefined && !isScalar(terms[0]!)) {
+      const inner = this.sum(terms.map((t) => mulExpr([numberExpr(Q.mul(splitCoeff(t)[0], Q.inv(common))), splitCoeff(t)[1]])));
+      return this.make({ op: "emul" }, [this.number(Q.toNumber(common)), inner], inner.shape);
+    }
     let acc: Node | undefined;
-    for (const t of terms) {
-      const negative = t.kind === "mul" && t.args[0]!.kind === "num" && Q.isNegative(t.args[0].value);
+    // positive terms first, in their canonical order: y − m, not −m + y
+    const ordered = [...terms.filter((t) => !isNegativeTerm(t)), ...terms.filter(isNegativeTerm)];
+    for (const t of ordered) {
+      const negative = isNegativeTerm(t);
       const magnitude = negative ? mulExpr([numberExpr(Q.neg((t.args[0] as Extract<Expr, { kind: "num" }>).value)), ...t.args.slice(1)]) : t;
       const n = this.lower(magnitude);
       if (!acc) acc = negative ? this.make({ op: "neg" }, [n], n.shape) : n;
@@ -240,7 +251,7 @@ export class Lowering {
     const chain = factors.filter((f) => !isScalar(f));
     const direct = this.scaled(scalars, chain.length > 0 ? this.chainValue(this.items(chain)) : undefined);
     const distributed = this.distributed(factors);
-    if (distributed && this.flopsAt(distributed) < this.flopsAt(direct)) return distributed;
+    if (distributed && this.better(totalFlops([distributed]), totalFlops([direct]))) return distributed;
     return direct;
   }
 
@@ -273,7 +284,7 @@ export class Lowering {
 
   /** The product of a chain, as an array (a 1×1 result is a scalar). */
   private chainValue(items: readonly Item[]): Node {
-    const plan = new ChainPlan(items, (d) => this.size(d));
+    const plan = new ChainPlan(items, this.better);
     return this.asScalarIfOne(this.realise(this.build(plan, 0, items.length - 1)));
   }
 
@@ -376,16 +387,15 @@ export class Lowering {
 
   private pairedReduction(chain: readonly Expr[], reduce: "trace" | "diagv"): Node {
     const items = this.items(chain);
-    const plan = new ChainPlan(items, (d) => this.size(d));
+    const plan = new ChainPlan(items, this.better);
     const last = items.length - 1;
-    const rows = this.size(itemShape(items[0]!)[0]);
-    const whole = plan.cost(0, last) + rows;
-    let best = { cost: whole, at: -1 };
+    const rows = itemShape(items[0]!)[0];
+    let best = { cost: addPoly(plan.cost(0, last), monomial(1, rows)), at: -1 };
     for (let s = 0; s < last; s++) {
-      const shapeL = itemShape(items[0]!)[0];
       const inner = itemShape(items[s]!)[1];
-      const c = plan.cost(0, s) + plan.cost(s + 1, last) + 2 * this.size(shapeL) * this.size(inner) + plan.realiseCost(0, s) + plan.realiseCost(s + 1, last);
-      if (c < best.cost) best = { cost: c, at: s };
+      const parts = [plan.cost(0, s), plan.cost(s + 1, last), monomial(2, rows, inner), plan.realiseCost(0, s), plan.realiseCost(s + 1, last)];
+      const c = parts.reduce(addPoly);
+      if (this.better(c, best.cost)) best = { cost: c, at: s };
     }
     if (best.at < 0) {
       const full = this.realise(this.build(plan, 0, last));
@@ -396,6 +406,22 @@ export class Lowering {
     const product = this.make({ op: "emul" }, [l, this.transposeNode(r)], l.shape);
     return reduce === "trace" ? this.make({ op: "sum" }, [product], [1, 1]) : this.make({ op: "sumRows" }, [product], [l.shape[0], 1]);
   }
+}
+
+/** The coefficient magnitude every term shares, when it is not 1. */
+function commonCoefficient(terms: readonly Expr[]): Q.Rational | undefined {
+  const magnitudes = terms.map((t) => { const c = splitCoeff(t)[0]; return Q.isNegative(c) ? Q.neg(c) : c; });
+  const first = magnitudes[0]!;
+  if (Q.isOne(first) || terms.length < 2) return undefined;
+  return magnitudes.every((m) => Q.equal(m, first)) ? first : undefined;
+}
+
+function highestPower(p: Poly): number {
+  return Math.max(0, ...maxPowers(p).values());
+}
+
+function isNegativeTerm(t: Expr): boolean {
+  return t.kind === "mul" && t.args[0]!.kind === "num" && Q.isNegative(t.args[0].value);
 }
 
 /** Operations whose 1×1 result is still a 1×1 array in every target. */
@@ -445,42 +471,43 @@ function broadcastShape(a: Shape, b: Shape): Shape {
 /**
  * Matrix-chain order by dynamic programming over the item kinds: a lone inverse is applied by
  * solves (2n² per column) and a lone diagonal by a broadcast (one per entry) rather than formed.
+ * Costs are polynomials, so ties at equal sizes go to the order with the lower powers (U(VᵀV), not
+ * (UVᵀ)V: no n×m intermediate from thin factors).
  */
 class ChainPlan {
-  private readonly costs = new Map<string, { cost: number; split: number; kind: Item["kind"] }>();
+  private readonly costs = new Map<string, { cost: Poly; split: number; kind: Item["kind"] }>();
 
   constructor(
     readonly items: readonly Item[],
-    private readonly size: (d: string | number) => number,
+    private readonly better: (a: Poly, b: Poly) => boolean,
   ) {}
 
-  private shape(i: number, j: number): [number, number] {
-    return [this.size(itemShape(this.items[i]!)[0]), this.size(itemShape(this.items[j]!)[1])];
+  private shape(i: number, j: number): [Dim, Dim] {
+    return [itemShape(this.items[i]!)[0], itemShape(this.items[j]!)[1]];
   }
 
-  private entry(i: number, j: number): { cost: number; split: number; kind: Item["kind"] } {
+  private entry(i: number, j: number): { cost: Poly; split: number; kind: Item["kind"] } {
     const key = `${i},${j}`;
     const hit = this.costs.get(key);
     if (hit) return hit;
-    let r: { cost: number; split: number; kind: Item["kind"] };
-    if (i === j) r = { cost: 0, split: -1, kind: this.items[i]!.kind };
+    let r: { cost: Poly; split: number; kind: Item["kind"] } | undefined;
+    if (i === j) r = { cost: ZERO_POLY, split: -1, kind: this.items[i]!.kind };
     else {
-      r = { cost: Infinity, split: i, kind: "plain" };
       for (let k = i; k < j; k++) {
         const l = this.entry(i, k);
         const rt = this.entry(k + 1, j);
         const [rows, inner] = this.shape(i, k);
         const cols = this.shape(k + 1, j)[1];
         const step = combineCost(l.kind, rt.kind, rows, inner, cols);
-        const c = l.cost + rt.cost + step.cost;
-        if (c < r.cost) r = { cost: c, split: k, kind: step.kind };
+        const c = addPoly(addPoly(l.cost, rt.cost), step.cost);
+        if (!r || this.better(c, r.cost)) r = { cost: c, split: k, kind: step.kind };
       }
     }
-    this.costs.set(key, r);
-    return r;
+    this.costs.set(key, r!);
+    return r!;
   }
 
-  cost(i: number, j: number): number {
+  cost(i: number, j: number): Poly {
     return this.entry(i, j).cost;
   }
 
@@ -488,19 +515,19 @@ class ChainPlan {
     return this.entry(i, j).split;
   }
 
-  /** What forming the range's result as an array costs beyond its plan (an inverse: 2n³). */
-  realiseCost(i: number, j: number): number {
+  /** What forming the range's result as an array costs beyond its plan (an inverse from its factor). */
+  realiseCost(i: number, j: number): Poly {
     const e = this.entry(i, j);
     const [rows] = this.shape(i, j);
-    return e.kind === "inv" ? 2 * rows ** 3 : 0;
+    return e.kind === "inv" ? monomial(4 / 3, rows, rows, rows) : ZERO_POLY;
   }
 }
 
-function combineCost(l: Item["kind"], r: Item["kind"], rows: number, inner: number, cols: number): { cost: number; kind: Item["kind"] } {
-  if (l === "diag" && r === "diag") return { cost: rows, kind: "diag" };
-  if (l === "inv" && r === "plain") return { cost: 2 * inner * inner * cols, kind: "plain" };
-  if (l === "plain" && r === "inv") return { cost: 2 * inner * inner * rows, kind: "plain" };
-  if (l === "diag" || r === "diag") return { cost: (l === "inv" || r === "inv" ? 2 * inner ** 3 : 0) + rows * cols, kind: "plain" };
-  if (l === "inv" && r === "inv") return { cost: 4 * inner ** 3, kind: "plain" };
-  return { cost: 2 * rows * inner * cols, kind: "plain" };
+function combineCost(l: Item["kind"], r: Item["kind"], rows: Dim, inner: Dim, cols: Dim): { cost: Poly; kind: Item["kind"] } {
+  if (l === "diag" && r === "diag") return { cost: monomial(1, rows), kind: "diag" };
+  if (l === "inv" && r === "plain") return { cost: monomial(2, inner, inner, cols), kind: "plain" };
+  if (l === "plain" && r === "inv") return { cost: monomial(2, inner, inner, rows), kind: "plain" };
+  if (l === "diag" || r === "diag") return { cost: addPoly(l === "inv" || r === "inv" ? monomial(4 / 3, inner, inner, inner) : ZERO_POLY, monomial(1, rows, cols)), kind: "plain" };
+  if (l === "inv" && r === "inv") return { cost: monomial(4 / 3 + 2, inner, inner, inner), kind: "plain" };
+  return { cost: monomial(2, rows, inner, cols), kind: "plain" };
 }

@@ -85,6 +85,7 @@ export function schedule(
   for (const n of order) {
     if (n.op.op === "param") {
       codes.set(n, atom(paramName(n.op.name)));
+      nameOf.set(n, paramName(n.op.name));
       continue;
     }
     const args = n.args.map((a) => codes.get(a)!);

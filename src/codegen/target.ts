@@ -29,6 +29,8 @@ export interface Param {
   code: string;
   /** The name in the problem. */
   name: string;
+  /** How the body refers to it after conversion (the same as `code` but in TypeScript). */
+  ref: string;
   kind: ArgKind;
   shape: Shape;
   /** Per axis of the shape: a dimension bound here from the argument, or checked against. */
@@ -69,6 +71,8 @@ export interface Target {
   expr(n: Node, args: readonly Code[], dim: (d: Dim) => string): Code;
   /** Operations whose operands this target must name (it writes an operand more than once). */
   needsNamedOperands?(n: Node): boolean;
+  /** How the body refers to a parameter (TypeScript converts `X` into `X_`); by default its name. */
+  paramRef?(code: string): string;
   /** A statement; by default `name = code`. */
   statement?(name: string, n: Node, code: Code, args: readonly Code[]): string;
   render(parts: FunctionParts): string;

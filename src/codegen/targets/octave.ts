@@ -11,7 +11,7 @@ const KEYWORDS = [
   "enumeration", "events", "for", "function", "global", "if", "methods", "otherwise", "parfor", "persistent", "properties", "return",
   "switch", "try", "until", "unwind_protect", "unwind_protect_cleanup", "while", "__FILE__", "__LINE__",
   // functions the generated code calls (a variable of the same name would shadow them)
-  "abs", "chol", "columns", "diag", "error", "exp", "eye", "kron", "log", "log1p", "lu", "max", "min", "norm", "numel", "ones", "pi",
+  "abs", "chol", "chol2inv", "columns", "diag", "error", "exp", "eye", "kron", "log", "log1p", "lu", "max", "min", "norm", "numel", "ones", "pi",
   "prod", "reshape", "rows", "size", "sqrt", "sum", "tan", "tanh", "sin", "cos", "trace", "zeros", "isvector", "ndims", "det", "i", "j",
 ];
 
@@ -119,8 +119,7 @@ class OctaveTarget implements Target {
       }
       case "inverse": {
         const f = t(a);
-        const I = `eye(${dim(n.shape[0])})`;
-        if (isFactor(n.args[0]!, "chol")) return { text: `${f} \\ (${f}.' \\ ${I})`, prec: PREC.MUL };
+        if (isFactor(n.args[0]!, "chol")) return atom(`chol2inv(${f})`);
         return { text: `${f}_U \\ (${f}_L \\ ${f}_P)`, prec: PREC.MUL };
       }
       case "logdet": {

@@ -16,6 +16,8 @@ const PYTHON_KEYWORDS = [
 interface Vocabulary {
   lang: Lang;
   imports: string[];
+  /** Module-level helpers, written only when the code uses them. */
+  helpers?: Record<string, string>;
   /** Module prefix for array functions. */
   xp: string;
   reserved: string[];
@@ -89,10 +91,23 @@ const numpyLike = (xp: string, linalg: string, special: string): Omit<Vocabulary
 
 const NUMPY: Vocabulary = {
   lang: "numpy",
-  imports: ["import numpy as np", "import scipy.linalg", "import scipy.special"],
-  reserved: ["np", "scipy"],
+  imports: ["import numpy as np", "import scipy.linalg", "import scipy.linalg.lapack", "import scipy.special"],
+  reserved: ["np", "scipy", "_symmetric_from_lower"],
   convert: (name) => `np.asarray(${name}, dtype=float)`,
   ...numpyLike("np", "scipy.linalg", "scipy.special"),
+  helpers: {
+    _symmetric_from_lower: [
+      "def _symmetric_from_lower(a):",
+      '    """The symmetric matrix whose lower triangle is that of a (LAPACK computes one triangle)."""',
+      "    return np.tril(a) + np.tril(a, -1).T",
+    ].join("\n"),
+  },
+  // the whole inverse from the factor, as LAPACK computes it: potri (2n³/3, lower triangle,
+  // mirrored) and getri (4n³/3), not n solves (2n³)
+  inverse: (kind, f) =>
+    kind === "chol"
+      ? `_symmetric_from_lower(scipy.linalg.lapack.dpotri(${f}[0], lower=1)[0])`
+      : `scipy.linalg.lapack.dgetri(${f}[0], ${f}[1])[0]`,
 };
 
 const JAX: Vocabulary = {
@@ -258,6 +273,8 @@ class PythonTarget implements Target {
     const lines: string[] = [];
     for (const h of parts.header) lines.push(h === "" ? "#" : `# ${h}`);
     lines.push("", ...v.imports, "", "");
+    const used = [...parts.statements.map((st) => st.code.text), ...parts.outputs.map((o) => o.text.text)].join("\n");
+    for (const [name, text] of Object.entries(v.helpers ?? {})) if (used.includes(`${name}(`)) lines.push(text, "", "");
     lines.push(`def ${parts.name}(${parts.params.map((p) => p.code).join(", ")}):`);
     const body: string[] = [];
     if (v.lang === "torch") {
