@@ -10,3 +10,5 @@ export type { CheckOptions, CheckResult } from "./evaluate/check.js";
 export type { Expr } from "./expr/expr.js";
 export type { Problem, QueryInfo, VarInfo } from "./parse/resolve.js";
 export { runCli } from "./cli/program.js";
+export { generateCode, LANGS, DEFAULT_SIZE } from "./codegen/index.js";
+export type { CodeOptions, GeneratedCode, FlopReport, Lang } from "./codegen/index.js";

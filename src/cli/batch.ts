@@ -9,6 +9,7 @@ import type { QueryKind } from "../parse/surface.js";
 import { answerToJson } from "./format.js";
 import { BudgetExceeded, SizeExceeded, withTimeBudget } from "../budget.js";
 import { releaseNodes } from "../expr/expr.js";
+import { generateCode, LANGS, type CodeOptions, type Lang } from "../codegen/index.js";
 
 const QUERIES: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
 
@@ -45,15 +46,33 @@ function partsOf(req: Record<string, Json>): ProblemParts | Diagnostic {
   else if (f !== undefined && f !== null) return bad(`"defs" must be a list of "NAME = EXPR" strings`);
 
   const query = req["query"] ?? "grad";
-  if (typeof query !== "string" || !(QUERIES as readonly string[]).includes(query)) {
-    return bad(`"query" must be one of ${QUERIES.join(", ")}`);
+  if (typeof query !== "string" || !([...QUERIES, "code"] as readonly string[]).includes(query)) {
+    return bad(`"query" must be one of ${[...QUERIES, "code"].join(", ")}`);
   }
   const expr = req["expr"];
   if (typeof expr !== "string") return bad(`"expr" must be a string: the expression to differentiate`);
   const w = req["wrt"];
   const wrt = typeof w === "string" ? [w] : Array.isArray(w) && w.every((x) => typeof x === "string") ? (w as string[]) : undefined;
   if (!wrt || wrt.length === 0) return bad(`"wrt" must be a variable name or a list of names`);
-  return { decls, defs, query: query as QueryKind, expr: { text: expr, source: "expr" }, wrt };
+  // a "code" line is a gradient, written as code (lang, name, sizes, hessian: codeRequest)
+  return { decls, defs, query: query === "code" ? "grad" : (query as QueryKind), expr: { text: expr, source: "expr" }, wrt };
+}
+
+/** The options of a `"query": "code"` line. */
+function codeRequest(req: Record<string, Json>): CodeOptions | Diagnostic {
+  const lang = req["lang"] ?? "numpy";
+  if (typeof lang !== "string" || !(LANGS as readonly string[]).includes(lang)) return bad(`"lang" must be one of ${LANGS.join(", ")}`);
+  const name = req["name"] ?? "value_and_grad";
+  if (typeof name !== "string") return bad(`"name" must be a string: the function's name`);
+  const sizes = new Map<string, number>();
+  const s = req["sizes"];
+  if (isObject(s)) {
+    for (const [k, v] of Object.entries(s)) {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1) return bad(`sizes.${k} must be a whole number ≥ 1`);
+      sizes.set(k, v);
+    }
+  } else if (s !== undefined) return bad(`"sizes" must be an object such as {"N": 2000, "D": 10}`);
+  return { lang: lang as Lang, name, sizes, hessian: req["hessian"] === true };
 }
 
 /** Seconds one batch line may take before it gets a `limit` error (the batch goes on). */
@@ -80,6 +99,14 @@ function answerWithin(line: string, lineNo: number): Record<string, unknown> {
   if ("kind" in parts) return fail(parts);
   const problem = problemFromParts(parts);
   if (!problem.ok) return fail(problem.error);
+  if (req["query"] === "code") {
+    const opts = codeRequest(req);
+    if ("kind" in opts) return fail(opts);
+    const code = generateCode(problem.value, problem.value.queries[0]!, opts);
+    if (!code.ok) return fail(code.error);
+    const { value, total, ratio } = code.value.flops;
+    return { id, ok: true, ms: Math.round((performance.now() - t0) * 1000) / 1000, lang: code.value.lang, code: code.value.code, flops: { value, total, ratio: Number(ratio.toFixed(3)) } };
+  }
   const check = req["check"] === true;
   const answer = answerQuery(problem.value, problem.value.queries[0]!, { inline: req["inline"] === true, check, steps: req["steps"] === true });
   if (!answer.ok) return fail(answer.error);

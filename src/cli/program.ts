@@ -334,7 +334,9 @@ Examples:
     .option("--inline", "write answers without the file's definitions")
     .option("--steps", "show each grad derivation step by step")
     .option("--time-limit <seconds>", "stop a query with a limit error after this long (the others go on)", positiveSeconds, String(DEFAULT_QUERY_BUDGET_S))
-    .action((file: string, o: { format: OutputForm; check?: boolean; seed?: string; inline?: boolean; steps?: boolean; timeLimit?: string }) => {
+    .addOption(new Option("--code <lang>", "instead of answers: code for every grad (and hessian) query, as `matdiff code` writes it").choices([...LANGS]))
+    .option("--sizes <sizes>", "with --code: sizes for the cost model, e.g. N=2000,D=10")
+    .action((file: string, o: { format: OutputForm; check?: boolean; seed?: string; inline?: boolean; steps?: boolean; timeLimit?: string; code?: Lang; sizes?: string }) => {
       let text: string;
       try {
         text = io.readFile(file);
@@ -354,6 +356,21 @@ Examples:
           continue;
         }
         const q = outcome.query;
+        if (o.code) {
+          if (q.kind !== "grad" && q.kind !== "hessian") {
+            fail({ kind: "unsupported", message: `code generation for ${q.kind} queries (grad and hessian only)` });
+            continue;
+          }
+          const sizes = parseSizes(o.sizes);
+          if (!sizes.ok) return fail(sizes.error);
+          const index = problem.value.queries.indexOf(q) + 1;
+          const code = withTimeBudget(budget * 1000, () =>
+            generateCode(problem.value, q, { lang: o.code!, name: `value_and_grad_${index}`, sizes: sizes.value, hessian: q.kind === "hessian" }),
+          );
+          if (!code.ok) fail(code.error);
+          else io.stdout(`${code.value.code}\n`);
+          continue;
+        }
         const a = withTimeBudget(budget * 1000, () => answerQuery(problem.value, q, { inline: o.inline ?? false, check: checkOptions(o, io), steps: o.steps ?? false }));
         if (o.format !== "json") io.stdout(`${o.format === "latex" ? "%" : "#"} ${q.kind} ${q.text} wrt ${q.wrt.map((v) => v.name).join(", ")}\n`);
         emit(a, o.format);

@@ -179,6 +179,7 @@ export class Lowering {
   private power(base: Expr, exponent: Expr, shape: Shape): Node {
     if (isScalar(base)) {
       if (exponent.kind === "num" && Q.equal(exponent.value, Q.rat(1, 2))) return this.make({ op: "fn", fn: "sqrt" }, [this.lower(base)], shape);
+      if (exponent.kind === "num" && Q.equal(exponent.value, Q.MINUS_ONE)) return this.make({ op: "ediv" }, [this.number(1), this.lower(base)], shape);
       return this.make({ op: "epow" }, [this.lower(base), this.lower(exponent)], shape);
     }
     if (exponent.kind !== "num" || !Q.isInteger(exponent.value)) {

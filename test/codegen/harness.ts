@@ -138,7 +138,7 @@ function argument(v: VarInfo, value: Matrix, column: boolean): unknown {
   return value;
 }
 
-function prepare(c: CodeCase, lang: Lang, index: number, dir: string): Prepared | Outcome {
+function prepare(c: CodeCase, lang: Lang, index: number, dir: string, mutate?: (code: string) => string): Prepared | Outcome {
   const fn = `generated_${index}`;
   const gen = generateCode(c.problem, c.query, { lang, name: fn, hessian: c.hessian ?? false });
   if (!gen.ok) {
@@ -163,8 +163,9 @@ function prepare(c: CodeCase, lang: Lang, index: number, dir: string): Prepared 
     }
   }
   const file = join(dir, `${fn}.${FILE_EXT[lang]}`);
-  writeFileSync(file, gen.value.code);
-  return { c, fn, file, code: gen.value.code, env, args, f, grads, directions, hessianWrt };
+  const code = mutate ? mutate(gen.value.code) : gen.value.code;
+  writeFileSync(file, code);
+  return { c, fn, file, code, env, args, f, grads, directions, hessianWrt };
 }
 
 // ------------------------------------------------------------------ comparing
@@ -251,13 +252,20 @@ function vectorShapeProblem(p: Prepared, outputs: unknown[]): string | undefined
   return undefined;
 }
 
-export function runCases(cases: readonly CodeCase[], lang: Lang, rt: Runtime, opts: { checkVectorShapes?: boolean } = {}): Outcome[] {
+export interface RunOptions {
+  /** Python targets: a 1-D vector argument must give a 1-D gradient. */
+  checkVectorShapes?: boolean;
+  /** Change the generated code before it runs (to show that the harness catches a wrong one). */
+  mutate?: (code: string) => string;
+}
+
+export function runCases(cases: readonly CodeCase[], lang: Lang, rt: Runtime, opts: RunOptions = {}): Outcome[] {
   const dir = mkdtempSync(join(tmpdir(), `matdiff-code-${lang}-`));
   mkdirSync(dir, { recursive: true });
   const outcomes: Outcome[] = [];
   const prepared: Prepared[] = [];
   cases.forEach((c, i) => {
-    const p = prepare(c, lang, i, dir);
+    const p = prepare(c, lang, i, dir, opts.mutate);
     if ("status" in p) outcomes.push(p);
     else prepared.push(p);
   });

@@ -38,12 +38,13 @@ function isMat(a: unknown): a is Mat {
 function matrixArg(a: MatLike, name: string, expected: string): Mat {
   if (isMat(a)) return { rows: a.rows, cols: a.cols, data: Float64Array.from(a.data) };
   const rows = a as readonly (readonly number[])[];
-  if (!Array.isArray(rows) || rows.length === 0 || !Array.isArray(rows[0])) shapeError(name, expected, rows.length ?? 0, 1);
-  const cols = rows[0]!.length;
+  const first = rows[0];
+  if (first === undefined || typeof first !== "object") shapeError(name, expected, rows.length, 1);
+  const cols = first.length;
   const r = zerosM(rows.length, cols);
-  rows.forEach((row, i) => {
+  rows.forEach((row: readonly number[], i: number) => {
     if (row.length !== cols) throw new Error(name + ": rows of different lengths");
-    row.forEach((x, j) => (r.data[i * cols + j] = x));
+    row.forEach((x: number, j: number) => (r.data[i * cols + j] = x));
   });
   return r;
 }
