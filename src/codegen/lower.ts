@@ -81,6 +81,8 @@ export class Lowering {
   }
 
   private make(op: Parameters<Graph["make"]>[0], args: readonly Node[], shape: Shape): Node {
+    const folded = args.length > 0 && args.every((a) => a.op.op === "num") ? foldConstant(op, args.map((a) => (a.op as { value: number }).value)) : undefined;
+    if (folded !== undefined && Number.isFinite(folded)) return this.graph.make({ op: "num", value: folded }, [], [1, 1]);
     return this.graph.make(op, args, shape);
   }
 
@@ -406,6 +408,44 @@ export class Lowering {
     const r = this.realise(this.build(plan, best.at + 1, last));
     const product = this.make({ op: "emul" }, [l, this.transposeNode(r)], l.shape);
     return reduce === "trace" ? this.make({ op: "sum" }, [product], [1, 1]) : this.make({ op: "sumRows" }, [product], [l.shape[0], 1]);
+  }
+}
+
+const SCALAR_FUNCTIONS: Record<ElementFn, (x: number) => number> = {
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  tanh: Math.tanh,
+  abs: Math.abs,
+  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  softplus: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
+  logsigmoid: (x) => -(x < 0 ? -x + Math.log1p(Math.exp(x)) : Math.log1p(Math.exp(-x))),
+  relu: (x) => Math.max(x, 0),
+};
+
+/** Scalar arithmetic and functions of numbers are done here, once (sigmoid(2) is a number in the code). */
+function foldConstant(op: Parameters<Graph["make"]>[0], xs: number[]): number | undefined {
+  const [a, b] = xs as [number, number];
+  switch (op.op) {
+    case "add":
+      return a + b;
+    case "sub":
+      return a - b;
+    case "emul":
+      return a * b;
+    case "ediv":
+      return a / b;
+    case "epow":
+      return Math.pow(a, b);
+    case "neg":
+      return -a;
+    case "fn":
+      return SCALAR_FUNCTIONS[op.fn](a);
+    default:
+      return undefined;
   }
 }
 

@@ -173,6 +173,18 @@ function binary(a: Code, op: string, b: Code, prec: number): Code {
   return { text: `${operand(a, prec)} ${op} ${operand(b, prec + 1)}`, prec };
 }
 
+const constantMemo = new WeakMap<Node, boolean>();
+
+/** Arithmetic of numbers and sizes alone: a Python number in the code, not a tensor. */
+function isConstant(n: Node): boolean {
+  const hit = constantMemo.get(n);
+  if (hit !== undefined) return hit;
+  const arithmetic = ["add", "sub", "emul", "ediv", "epow", "neg"].includes(n.op.op);
+  const r = n.op.op === "num" || n.op.op === "dim" || n.op.op === "pi" || (arithmetic && n.args.every(isConstant));
+  constantMemo.set(n, r);
+  return r;
+}
+
 function factorKind(f: Node): "chol" | "lu" {
   return f.op.op === "chol" ? "chol" : "lu";
 }
@@ -187,8 +199,12 @@ class PythonTarget implements Target {
     this.reserved = new Set([...PYTHON_KEYWORDS, ...v.reserved, "_device"]);
   }
 
-  expr(n: Node, args: readonly Code[], dim: (d: Dim) => string): Code {
+  expr(n: Node, argCodes: readonly Code[], dim: (d: Dim) => string): Code {
     const v = this.v;
+    // torch's functions take tensors only: a constant (a number, a size) is made one first
+    const args = v.lang === "torch" && n.op.op !== "add" && n.op.op !== "sub" && n.op.op !== "emul" && n.op.op !== "ediv" && n.op.op !== "epow" && n.op.op !== "neg"
+      ? argCodes.map((c, i) => (isConstant(n.args[i]!) ? atom(`torch.tensor(${c.text}, dtype=torch.float64, device=_device)`) : c))
+      : argCodes;
     const [a, b] = args as [Code, Code];
     const t = (c: Code) => c.text;
     const op = n.op;
