@@ -92,3 +92,42 @@ export function nodeHint(n: Node, nameOf: (n: Node) => string | undefined): stri
   }
   return undefined;
 }
+
+export function binary(a: Code, op: string, b: Code, prec: number): Code {
+  return { text: `${operand(a, prec)} ${op} ${operand(b, prec + 1)}`, prec };
+}
+
+/** A number literal (a negative one binds as a unary minus). */
+export function numberCode(value: number, text = String(value)): Code {
+  return { text, prec: value < 0 ? PREC.UNARY : PREC.ATOM };
+}
+
+/** The operator spellings of a target with infix matrix arithmetic (Python, Octave). */
+export interface InfixSymbols {
+  emul: string;
+  ediv: string;
+  matmul: string;
+  epow: string;
+}
+
+/** + − unary − and the elementwise and matrix products, or undefined for any other operation. */
+export function infixArithmetic(n: Node, a: Code, b: Code, s: InfixSymbols): Code | undefined {
+  switch (n.op.op) {
+    case "add":
+      return binary(a, "+", b, PREC.ADD);
+    case "sub":
+      return binary(a, "-", b, PREC.ADD);
+    case "neg":
+      return { text: `-${operand(a, PREC.POW)}`, prec: PREC.UNARY };
+    case "emul":
+      return binary(a, s.emul, b, PREC.MUL);
+    case "ediv":
+      return binary(a, s.ediv, b, PREC.MUL);
+    case "matmul":
+      return binary(a, s.matmul, b, PREC.MUL);
+    case "epow":
+      return { text: `${operand(a, PREC.POSTFIX)} ${s.epow} ${operand(b, PREC.POSTFIX)}`, prec: PREC.POW };
+    default:
+      return undefined;
+  }
+}

@@ -207,3 +207,25 @@ describe("front ends", () => {
   });
 });
 
+
+describe("PyTorch code under vmap", () => {
+  it("the Gaussian NLL gradient, mapped over a batch of means, equals the per-sample calls", () => {
+    const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import torch"], { stdio: "ignore" }).status === 0);
+    if (!python) return console.warn("!!! torch: NOT RUN (python3 with torch missing)");
+    const c = problem({ decls: "y : vector(n); m : vector(n); S : spd(n)", expr: "1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)", wrt: ["m"] });
+    const dir = mkdtempSync(join(tmpdir(), "matdiff-vmap-"));
+    writeFileSync(join(dir, "nll.py"), code(c, "torch").code);
+    const script = [
+      "import torch, nll",
+      "try:\n    from torch.func import vmap\nexcept ImportError:\n    from functorch import vmap",
+      "B = torch.randn(4, 4, dtype=torch.float64); S = B @ B.T + torch.eye(4, dtype=torch.float64)",
+      "ms = torch.randn(7, 4, dtype=torch.float64); y = torch.randn(4, dtype=torch.float64)",
+      "v, g = vmap(lambda m: nll.value_and_grad(y, m, S))(ms)",
+      "ok = all(torch.allclose(g[i], nll.value_and_grad(y, ms[i], S)[1]) and torch.allclose(v[i], nll.value_and_grad(y, ms[i], S)[0]) for i in range(7))",
+      "print('vmap', tuple(g.shape), ok)",
+    ].join("\n");
+    const r = spawnSync(python, ["-c", script], { cwd: dir, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("vmap (7, 4) True");
+  });
+});

@@ -3,7 +3,7 @@
 
 import type { Dim } from "../../expr/shape.js";
 import type { Node } from "../ir.js";
-import { atom, operand, PREC, type Code, type FunctionParts, type Param, type Target } from "../target.js";
+import { atom, infixArithmetic, numberCode, operand, PREC, type Code, type FunctionParts, type InfixSymbols, type Param, type Target } from "../target.js";
 
 const KEYWORDS = [
   "break", "case", "catch", "classdef", "continue", "do", "else", "elseif", "end", "end_try_catch", "end_unwind_protect", "endclassdef",
@@ -15,13 +15,8 @@ const KEYWORDS = [
   "prod", "reshape", "rows", "size", "sqrt", "sum", "tan", "tanh", "sin", "cos", "trace", "zeros", "isvector", "ndims", "det", "i", "j",
 ];
 
-function number(value: number): Code {
-  return { text: String(value), prec: value < 0 ? PREC.UNARY : PREC.ATOM };
-}
 
-function binary(a: Code, op: string, b: Code, prec: number): Code {
-  return { text: `${operand(a, prec)} ${op} ${operand(b, prec + 1)}`, prec };
-}
+const SYMBOLS: InfixSymbols = { emul: ".*", ediv: "./", matmul: "*", epow: ".^" };
 
 const isFactor = (n: Node, kind: "chol" | "lu"): boolean => n.op.op === kind;
 
@@ -44,12 +39,22 @@ class OctaveTarget implements Target {
     const [a, b] = args as [Code, Code];
     const op = n.op;
     const t = (c: Code) => c.text;
+    const infix = infixArithmetic(n, a, b, SYMBOLS);
+    if (infix) return infix;
     switch (op.op) {
       case "param":
       case "named":
         throw new Error("internal: names are written by the scheduler");
+      case "add":
+      case "sub":
+      case "neg":
+      case "emul":
+      case "ediv":
+      case "matmul":
+      case "epow":
+        throw new Error("internal: arithmetic is written by infixArithmetic");
       case "num":
-        return number(op.value);
+        return numberCode(op.value);
       case "dim":
         return atom(dim(op.name));
       case "pi":
@@ -59,20 +64,6 @@ class OctaveTarget implements Target {
       case "ones":
       case "zeros":
         return atom(`${op.op}(${dim(n.shape[0])}, ${dim(n.shape[1])})`);
-      case "add":
-        return binary(a, "+", b, PREC.ADD);
-      case "sub":
-        return binary(a, "-", b, PREC.ADD);
-      case "neg":
-        return { text: `-${operand(a, PREC.POW)}`, prec: PREC.UNARY };
-      case "emul":
-        return binary(a, ".*", b, PREC.MUL);
-      case "ediv":
-        return binary(a, "./", b, PREC.MUL);
-      case "matmul":
-        return binary(a, "*", b, PREC.MUL);
-      case "epow":
-        return { text: `${operand(a, PREC.POSTFIX)} .^ ${operand(b, PREC.POSTFIX)}`, prec: PREC.POW };
       case "transpose":
         return { text: `${operand(a, PREC.POSTFIX)}.'`, prec: PREC.POSTFIX };
       case "item":

@@ -5,7 +5,7 @@
 
 import type { Dim } from "../../expr/shape.js";
 import type { Node } from "../ir.js";
-import { atom, operand, PREC, type Code, type FunctionParts, type Lang, type Param, type Target } from "../target.js";
+import { atom, infixArithmetic, numberCode, operand, PREC, type Code, type FunctionParts, type InfixSymbols, type Lang, type Param, type Target } from "../target.js";
 
 const PYTHON_KEYWORDS = [
   "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else",
@@ -163,15 +163,13 @@ const TORCH: Vocabulary = {
   size: (a) => `${a}.numel()`,
 };
 
+/** A float literal (2.0, not 2: integer division and int tensors stay out of the way). */
 function number(value: number): Code {
-  let text = String(value);
-  if (!/[.e]/.test(text)) text = `${text}.0`;
-  return { text, prec: value < 0 ? PREC.UNARY : PREC.ATOM };
+  const text = String(value);
+  return numberCode(value, /[.e]/.test(text) ? text : `${text}.0`);
 }
 
-function binary(a: Code, op: string, b: Code, prec: number): Code {
-  return { text: `${operand(a, prec)} ${op} ${operand(b, prec + 1)}`, prec };
-}
+const SYMBOLS: InfixSymbols = { emul: "*", ediv: "/", matmul: "@", epow: "**" };
 
 const constantMemo = new WeakMap<Node, boolean>();
 
@@ -208,10 +206,20 @@ class PythonTarget implements Target {
     const [a, b] = args as [Code, Code];
     const t = (c: Code) => c.text;
     const op = n.op;
+    const infix = infixArithmetic(n, a, b, SYMBOLS);
+    if (infix) return infix;
     switch (op.op) {
       case "param":
       case "named":
         throw new Error("internal: names are written by the scheduler");
+      case "add":
+      case "sub":
+      case "neg":
+      case "emul":
+      case "ediv":
+      case "matmul":
+      case "epow":
+        throw new Error("internal: arithmetic is written by infixArithmetic");
       case "num":
         return number(op.value);
       case "dim":
@@ -223,20 +231,6 @@ class PythonTarget implements Target {
       case "ones":
       case "zeros":
         return atom(v.full(op.op, dim(n.shape[0]), dim(n.shape[1]), ""));
-      case "add":
-        return binary(a, "+", b, PREC.ADD);
-      case "sub":
-        return binary(a, "-", b, PREC.ADD);
-      case "neg":
-        return { text: `-${operand(a, PREC.POW)}`, prec: PREC.UNARY };
-      case "emul":
-        return binary(a, "*", b, PREC.MUL);
-      case "ediv":
-        return binary(a, "/", b, PREC.MUL);
-      case "matmul":
-        return binary(a, "@", b, PREC.MUL);
-      case "epow":
-        return { text: `${operand(a, PREC.POSTFIX)} ** ${operand(b, PREC.POSTFIX)}`, prec: PREC.POW };
       case "transpose":
         return { text: `${operand(a, PREC.POSTFIX)}.T`, prec: PREC.POSTFIX };
       case "item":

@@ -4,7 +4,7 @@
 
 import type { Dim } from "../../expr/shape.js";
 import { isScalarNode, type Node } from "../ir.js";
-import { atom, operand, PREC, type Code, type FunctionParts, type Param, type Target } from "../target.js";
+import { atom, numberCode, operand, PREC, type Code, type FunctionParts, type Param, type Target } from "../target.js";
 import { TS_RUNTIME } from "./ts-runtime.js";
 
 const KEYWORDS = [
@@ -26,9 +26,6 @@ const SCALAR_FN: Record<string, string> = {
   abs: "Math.abs", sigmoid: "sigmoid", softplus: "softplus", logsigmoid: "logsigmoid", relu: "relu",
 };
 
-function number(value: number): Code {
-  return { text: String(value), prec: value < 0 ? PREC.UNARY : PREC.ATOM };
-}
 
 const call = (f: string, ...args: Code[]): Code => atom(`${f}(${args.map((a) => a.text).join(", ")})`);
 
@@ -53,7 +50,7 @@ class TypeScriptTarget implements Target {
       case "named":
         throw new Error("internal: names are written by the scheduler");
       case "num":
-        return number(op.value);
+        return numberCode(op.value);
       case "dim":
         return atom(dim(op.name));
       case "pi":
