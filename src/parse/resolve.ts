@@ -74,6 +74,8 @@ export interface DefInfo {
   name: string;
   sym: Sym;
   body: Expr;
+  /** The body as the user typed it (for headers of generated code), when it came from source. */
+  text?: string;
 }
 
 export interface QueryInfo {
@@ -147,7 +149,7 @@ export class Resolver {
       case "decl":
         return this.declare(s);
       case "def":
-        return this.define(s.name, s.expr);
+        return this.define(s.name, s.expr, item.source.text.slice(s.expr.span.start, s.expr.span.end));
       case "query":
         return this.query(s.kind, s.expr, s.wrt, item.wrtSource);
     }
@@ -224,10 +226,10 @@ export class Resolver {
     this.problem.vars.set(info.name, info);
   }
 
-  private define(name: Ident, body: SExpr): void {
+  private define(name: Ident, body: SExpr, text?: string): void {
     this.checkNewName(name);
     const e = this.infer(body).build();
-    const info: DefInfo = { name: name.name, sym: sym(name.name, e.shape, "def", isSymmetric(e)), body: e };
+    const info: DefInfo = { name: name.name, sym: sym(name.name, e.shape, "def", isSymmetric(e)), body: e, ...(text ? { text } : {}) };
     this.problem.defs.push(info);
     this.problem.defsByName.set(info.name, info);
   }
