@@ -89,6 +89,7 @@ Examples:
   $ matdiff grad "1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)" --wrt m --wrt S \\
         -d "y : vector(n); m : vector(n); S : spd(n)" --check
   $ matdiff run examples/gplvm.matdiff
+  $ matdiff code "x'*A*x" --wrt x -d "x : vector(n); A : matrix(n,n)" --lang torch
   $ echo '{"id":"q1","decls":{"x":"vector(n)"},"expr":"x'"'"'*x","wrt":"x"}' | matdiff batch
 
 Exit status: 0 done, 1 a --check found a wrong formula, 2 bad input (syntax, unknown name,
