@@ -543,6 +543,8 @@ export function pow(base: Expr, exponent: Expr): Expr {
       return pow(base.args[0]!, num(Q.mul(base.args[1].value, k)));
     }
     if (base.kind === "transpose") return transpose(pow(base.args[0]!, exponent));
+    // |x|^k = x^k for an even k (x is real): det(X)²/|det X|² is 1
+    if (base.kind === "apply" && base.fn === "abs" && isScalar(base) && Q.isInteger(k) && k.num % 2 === 0) return pow(base.args[0]!, exponent);
     // (2 + 2t²)^k = 2^k (1 + t²)^k: a sum's numeric content comes out, as it does in products
     if (base.kind === "add" && isScalar(base) && Q.isInteger(k)) {
       const [c, rest] = sumContent(base);
@@ -650,11 +652,44 @@ export function hdiv(a: Expr, b: Expr): Expr {
       cancelled = true;
     }
   }
+  // powers of one base meet: s ⊘ s.^2 = 𝟏 ⊘ s, s.^3 ⊘ s = s.^2 (numeric exponents)
+  for (let i = num.length - 1; i >= 0; i--) {
+    const top = powerOf(num[i]!);
+    if (!top) continue;
+    const j = den.findIndex((d) => powerOf(d)?.base === top.base);
+    if (j < 0) continue;
+    const e = Q.add(top.k, Q.neg(powerOf(den[j]!)!.k));
+    num.splice(i, 1);
+    den.splice(j, 1);
+    if (Q.isNegative(e)) den.push(epow(top.base, numericExponent(Q.neg(e))));
+    else if (!Q.isZero(e)) num.push(epow(top.base, numericExponent(e)));
+    cancelled = true;
+  }
   if (cancelled) {
     const top = num.length === 0 ? ones(shape) : hadamard(num);
     return den.length === 0 ? broadcast(top, shape) : hdiv(top, hadamard(den));
   }
   return node("hdiv", shape, [broadcast(a, shape), b]);
+}
+
+/** The numeric value of an elementwise exponent (k, or k broadcast as k𝟏), if it is one. */
+function constantExponent(b: Expr): Rational | undefined {
+  if (b.kind === "num") return b.value;
+  if (b.kind === "ones") return Q.ONE;
+  if (b.kind === "mul" && b.args.length === 2 && b.args[0]!.kind === "num" && b.args[1]!.kind === "ones") return b.args[0].value;
+  return undefined;
+}
+
+const numericExponent = (k: Rational): Expr => num(k);
+
+/** A factor of an elementwise quotient as base.^k with a numeric k (a plain factor is base.^1). */
+function powerOf(e: Expr): { base: Expr; k: Rational } | undefined {
+  if (e.kind === "epow") {
+    const k = constantExponent(e.args[1]!);
+    return k ? { base: e.args[0]!, k } : undefined;
+  }
+  if (isScalar(e)) return undefined;
+  return { base: e, k: Q.ONE };
 }
 
 export function epow(a: Expr, b: Expr): Expr {
@@ -667,6 +702,9 @@ export function epow(a: Expr, b: Expr): Expr {
   // the broadcast exponents 1 and 0 (𝟏 and 0 of a's shape): a.^1 = a, a.^0 = 𝟏
   if (b.kind === "ones" && shapeEquals(a.shape, shape)) return a;
   if (b.kind === "zeros") return ones(shape);
+  // |a|.^k = a.^k for an even k
+  const k = constantExponent(b);
+  if (k && a.kind === "apply" && a.fn === "abs" && Q.isInteger(k) && k.num % 2 === 0) return epow(a.args[0]!, b);
   return node("epow", shape, [broadcast(a, shape), broadcast(b, shape)]);
 }
 

@@ -101,3 +101,18 @@ describe("constants fold", () => {
     expect(plainGradients(b!)).toEqual(["sum(x)"]);
   });
 });
+
+describe("textbook forms (issue: the language and the answers ML people expect)", () => {
+  it("log|det X| gives X⁻ᵀ: det(X)²/|det X|² is 1", () => {
+    const [a] = expectNumericallyRight("X : matrix(n, n)\ngrad log(abs(det(X))) wrt X");
+    expect(plainGradients(a!)).toEqual(["inv(X)'"]);
+  });
+  it("the VAE KL in σ reads s − 1 ⊘ s, not s.^1 ⊘ s.^2", () => {
+    const [a] = expectNumericallyRight("s : vector(n); m : vector(n)\ngrad 1/2*sum(s.^2 + m.^2 - 1 - log(s.^2)) wrt s");
+    expect(plainGradients(a!)).toEqual(["s - 1./s"]);
+  });
+  it("powers of one base meet in an elementwise quotient, and |x|.^2 is x.^2", () => {
+    const [a] = expectNumericallyRight("s : vector(n); x : vector(n)\ngrad sum(s.^3 ./ s) + sum(abs(x).^2) wrt s, x");
+    expect(plainGradients(a!)).toEqual(["2*s", "2*x"]);
+  });
+});
