@@ -38,6 +38,8 @@ function fn(mod: Module, name: string, a: string): string {
       return `${m}.log(1 + ${m}.exp(${a}))`;
     case "logsigmoid":
       return `(-${m}.log(1 + ${m}.exp(-(${a}))))`;
+    case "step":
+      return `(${a} > 0) * 1.0`;
     case "relu":
       return mod === "np" ? `np.maximum(${a}, 0)` : `torch.relu(${a})`;
     default:

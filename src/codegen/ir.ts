@@ -7,7 +7,7 @@ import type { Dim, Shape } from "../expr/shape.js";
 import { addPoly, monomial, ZERO_POLY, type Poly } from "./poly.js";
 
 /** Elementwise functions every target writes in a numerically stable form. */
-export type ElementFn = "exp" | "log" | "sqrt" | "sin" | "cos" | "tan" | "tanh" | "sigmoid" | "softplus" | "logsigmoid" | "relu" | "abs";
+export type ElementFn = "exp" | "log" | "sqrt" | "sin" | "cos" | "tan" | "tanh" | "sigmoid" | "softplus" | "logsigmoid" | "relu" | "step" | "abs";
 
 export type Op =
   | { op: "param"; name: string }

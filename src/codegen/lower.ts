@@ -33,7 +33,7 @@ type Item =
 /** A partial product: an array, or still a lone inverse or diagonal (cheaper to apply than to form). */
 type Partial = { kind: "plain"; node: Node } | { kind: "inv"; base: Expr; trans: boolean; shape: Shape } | { kind: "diag"; node: Node; shape: Shape };
 
-const ELEMENT_FNS = new Set<string>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus", "logsigmoid", "relu", "abs"]);
+const ELEMENT_FNS = new Set<string>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus", "logsigmoid", "relu", "step", "abs"]);
 
 /** Distributing a product over a sum of more terms than this is not tried. */
 const MAX_DISTRIBUTED_TERMS = 8;
@@ -424,6 +424,7 @@ const SCALAR_FUNCTIONS: Record<ElementFn, (x: number) => number> = {
   softplus: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
   logsigmoid: (x) => -(x < 0 ? -x + Math.log1p(Math.exp(x)) : Math.log1p(Math.exp(-x))),
   relu: (x) => Math.max(x, 0),
+  step: (x) => (x > 0 ? 1 : 0),
 };
 
 /** Scalar arithmetic and functions of numbers are done here, once (sigmoid(2) is a number in the code). */

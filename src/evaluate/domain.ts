@@ -190,7 +190,7 @@ export function withDefinitions(
  * domain (denominators, log and sqrt arguments, negative powers). Differences are taken only where
  * every such argument stays this far from 0, in f and in the claimed answer alike.
  */
-const KINKED = new Set(["relu", "abs", "norm1", "log", "sqrt"]);
+const KINKED = new Set(["relu", "step", "abs", "norm1", "log", "sqrt"]);
 export const KINK_MARGIN = 0.05;
 
 /** The arguments of the kinks and poles in the roots and in the problem's definitions. */

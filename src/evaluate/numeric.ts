@@ -278,6 +278,8 @@ function applyNumeric(e: Extract<Expr, { kind: "apply" }>, a: Matrix): Matrix {
       return map(a, (x) => -softplus(-x));
     case "relu":
       return map(a, (x) => Math.max(0, x));
+    case "step":
+      return map(a, (x) => (x > 0 ? 1 : 0));
     case "abs":
       return map(a, Math.abs);
     default:

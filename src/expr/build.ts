@@ -727,9 +727,10 @@ const AT_ZERO: Partial<Record<FnName, Rational>> = {
   tanh: Q.ZERO,
   sigmoid: Q.rat(1, 2),
   relu: Q.ZERO,
+  step: Q.ZERO,
 };
 
-const ELEMENTWISE = new Set<FnName>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus", "logsigmoid", "relu", "abs"]);
+const ELEMENTWISE = new Set<FnName>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus", "logsigmoid", "relu", "step", "abs"]);
 export const isElementwise = (fn: FnName): boolean => ELEMENTWISE.has(fn);
 
 /** Pull the numeric coefficient and scalar factors out of a linear function's argument. */
@@ -820,6 +821,7 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     case "softplus":
     case "logsigmoid":
     case "relu":
+    case "step":
       if (isZero(a)) {
         // functions of 0 with exact values fold: cos(0) = 1, sin(0) = 0, σ(0) = ½
         const at0 = AT_ZERO[fn];

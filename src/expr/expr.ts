@@ -35,6 +35,7 @@ export type FnName =
   | "softplus" // log(1 + eˣ)
   | "logsigmoid" // log σ(x) = −softplus(−x)
   | "relu"
+  | "step" // Heaviside: 1 where x > 0, else 0 (relu′, almost everywhere)
   | "abs";
 
 /**

@@ -89,6 +89,7 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
   // mean(X) = sum(X)/(rows·cols), written with the sizes so answers read 1/n 𝟏
   ["mean", { arity: 1, shape: scalarOf(), build: ([a]) => meanOf(a!) }],
   ["relu", elementwise("relu")],
+  ["step", elementwise("step")],
   ["abs", elementwise("abs")],
 ]);
 

@@ -115,4 +115,11 @@ describe("textbook forms (issue: the language and the answers ML people expect)"
     const [a] = expectNumericallyRight("s : vector(n); x : vector(n)\ngrad sum(s.^3 ./ s) + sum(abs(x).^2) wrt s, x");
     expect(plainGradients(a!)).toEqual(["2*s", "2*x"]);
   });
+  it("ReLU's derivative is written with the step function: step(Wx)xᵀ", () => {
+    const [a] = expectNumericallyRight("W : matrix(m, n); x : vector(n)\ngrad sum(relu(W*x)) wrt W");
+    expect(plainGradients(a!)).toEqual(["step(W*x)*x'"]);
+    const [b] = expectNumericallyRight("W1 : matrix(m, d); x : vector(d); w2 : vector(m)\ngrad (w2'*relu(W1*x) - 1)^2 wrt W1");
+    expect(plainGradients(b!)[0]).toContain("step(W1*x)");
+    expect(plainGradients(b!)[0]).not.toContain("./");
+  });
 });

@@ -16,7 +16,7 @@ const FAMILIES: Record<string, Row[]> = {
     ["sum(tan(x/4))", "x : vector(n)", "x", "1/4*(1./cos(1/4*x).^2)"],
     ["sum(tanh(W*x))", "W : matrix(m,n); x : vector(n)", "W", "-(tanh(W*x).^2 - 1)*x'"],
     ["sum(sigmoid(x))", "x : vector(n)", "x", "sigmoid(x).*(1 - sigmoid(x))"],
-    ["sum(relu(W*x))", "W : matrix(m,n); x : vector(n)", "W", "(relu(W*x)./(W*x))*x'"],
+    ["sum(relu(W*x))", "W : matrix(m,n); x : vector(n)", "W", "step(W*x)*x'"],
     ["sum(abs(x))", "x : vector(n)", "x", "x./abs(x)"],
     ["sum(x.^3)", "x : vector(n)", "x", "3*x.^2"],
   ],

@@ -12,7 +12,7 @@ const KEYWORDS = [
   "switch", "try", "until", "unwind_protect", "unwind_protect_cleanup", "while", "__FILE__", "__LINE__",
   // functions the generated code calls (a variable of the same name would shadow them)
   "abs", "chol", "chol2inv", "columns", "diag", "error", "exp", "eye", "kron", "log", "log1p", "lu", "max", "min", "norm", "numel", "ones", "pi",
-  "prod", "reshape", "rows", "size", "sqrt", "sum", "tan", "tanh", "sin", "cos", "trace", "zeros", "isvector", "ndims", "det", "i", "j",
+  "prod", "reshape", "rows", "size", "double", "sqrt", "sum", "tan", "tanh", "sin", "cos", "trace", "zeros", "isvector", "ndims", "det", "i", "j",
 ];
 
 
@@ -78,6 +78,8 @@ class OctaveTarget implements Target {
             return { text: `min(${t(a)}, 0) - log1p(exp(-abs(${t(a)})))`, prec: PREC.ADD };
           case "relu":
             return atom(`max(${t(a)}, 0)`);
+          case "step":
+            return atom(`double(${t(a)} > 0)`);
           default:
             return atom(`${op.fn}(${t(a)})`);
         }

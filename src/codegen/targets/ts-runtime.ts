@@ -260,4 +260,5 @@ const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.e
 const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 const logsigmoid = (x: number): number => -softplus(-x);
 const relu = (x: number): number => Math.max(x, 0);
+const step = (x: number): number => (x > 0 ? 1 : 0);
 `;

@@ -18,12 +18,12 @@ const KEYWORDS = [
   "Mat", "MatLike", "Val", "Factor", "zerosM", "onesM", "eyeM", "shapeError", "isMat", "matrixArg", "vectorArg", "scalarArg", "zip",
   "map", "add", "sub", "emul", "ediv", "epow", "neg", "matmul", "transpose", "sum", "sumRows", "sumCols", "trace", "diagv", "diagm",
   "vec", "kron", "item", "chol", "lu", "solve", "swap", "inverse", "logdet", "det", "matpow", "logsumexp", "norm2", "sigmoid",
-  "softplus", "logsigmoid", "relu",
+  "softplus", "logsigmoid", "relu", "step",
 ];
 
 const SCALAR_FN: Record<string, string> = {
   exp: "Math.exp", log: "Math.log", sqrt: "Math.sqrt", sin: "Math.sin", cos: "Math.cos", tan: "Math.tan", tanh: "Math.tanh",
-  abs: "Math.abs", sigmoid: "sigmoid", softplus: "softplus", logsigmoid: "logsigmoid", relu: "relu",
+  abs: "Math.abs", sigmoid: "sigmoid", softplus: "softplus", logsigmoid: "logsigmoid", relu: "relu", step: "step",
 };
 
 
