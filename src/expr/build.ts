@@ -239,6 +239,18 @@ function simplifyChain(chain: Expr[]): Expr[] {
       out.pop();
       continue;
     }
+    // uᵀ(v ⊘ u) = sum(v) and (v ⊘ u)ᵀu = sum(v) (where u ≠ 0, as the quotient already requires):
+    // softmax(z)ᵀ(y ⊘ softmax(z)) is sum(y); a 1×1 factor left in the chain is a scalar below
+    if (prev && prev.kind === "transpose" && f.kind === "hdiv" && f.args[1] === prev.args[0] && f.shape[1] === 1) {
+      out.pop();
+      out.push(applyFn("sum", [f.args[0]!]));
+      continue;
+    }
+    if (prev && prev.kind === "hdiv" && prev.shape[0] === 1 && prev.args[1] === transpose(f)) {
+      out.pop();
+      out.push(applyFn("sum", [prev.args[0]!]));
+      continue;
+    }
     if (prev && isDiagm(prev) && isDiagm(f)) {
       // diag(a)·diag(b) = diag(a ⊙ b)
       out.pop();

@@ -122,4 +122,10 @@ describe("textbook forms (issue: the language and the answers ML people expect)"
     expect(plainGradients(b!)[0]).toContain("step(W1*x)");
     expect(plainGradients(b!)[0]).not.toContain("./");
   });
+  it("softmax cross-entropy reads (sum(y) s − y)xᵀ: softmax(z)ᵀ(y ⊘ softmax(z)) is sum(y)", () => {
+    const [a] = expectNumericallyRight("W : matrix(k, d); x : vector(d); y : vector(k)\ngrad -y'*log(softmax(W*x)) wrt W");
+    expect(plainGradients(a!)).toEqual(["(sum(y)*softmax(W*x) - y)*x'"]);
+    const [b] = expectNumericallyRight("u : vector(k); y : vector(k); x : vector(k); c : scalar\ngrad c*(y./u)'*u + x'*u*u'*(y./u) wrt c, x");
+    expect(plainGradients(b!)).toEqual(["sum(y)", "sum(y)*u"]);
+  });
 });

@@ -50,7 +50,7 @@ const FAMILIES: Record<string, Row[]> = {
     ["logsumexp(x)", "x : vector(n)", "x", "softmax(x)"],
     ["logsumexp(W*x)", "W : matrix(k,d); x : vector(d)", "W", "softmax(W*x)*x'"],
     ["logsumexp(X)", "X : matrix(n,m)", "X", "1/sum(exp(X))*exp(X)"],
-    ["-y'*log(softmax(z))", "y : vector(n); z : vector(n)", "z", "(softmax(z)'*(y./softmax(z)))*softmax(z) - y"],
+    ["-y'*log(softmax(z))", "y : vector(n); z : vector(n)", "z", "sum(y)*softmax(z) - y"],
     ["sum(softmax(W*x).*y)", "W : matrix(k,d); x : vector(d); y : vector(k)", "W", "(y.*softmax(W*x) - (y'*softmax(W*x))*softmax(W*x))*x'"],
   ],
   powers: [
