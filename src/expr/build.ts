@@ -664,6 +664,17 @@ export function hdiv(a: Expr, b: Expr): Expr {
       cancelled = true;
     }
   }
+  // a factor over its negative is −1: (1 − σ) ⊘ (σ − 1) = −𝟏
+  let sign = Q.ONE;
+  for (let i = num.length - 1; i >= 0; i--) {
+    if (num[i]!.kind !== "add") continue;
+    const j = den.indexOf(neg(num[i]!));
+    if (j < 0) continue;
+    num.splice(i, 1);
+    den.splice(j, 1);
+    sign = Q.neg(sign);
+    cancelled = true;
+  }
   // powers of one base meet: s ⊘ s.^2 = 𝟏 ⊘ s, s.^3 ⊘ s = s.^2 (numeric exponents)
   for (let i = num.length - 1; i >= 0; i--) {
     const top = powerOf(num[i]!);
@@ -679,7 +690,7 @@ export function hdiv(a: Expr, b: Expr): Expr {
   }
   if (cancelled) {
     const top = num.length === 0 ? ones(shape) : hadamard(num);
-    return den.length === 0 ? broadcast(top, shape) : hdiv(top, hadamard(den));
+    return scale(sign, den.length === 0 ? broadcast(top, shape) : hdiv(top, hadamard(den)));
   }
   return node("hdiv", shape, [broadcast(a, shape), b]);
 }

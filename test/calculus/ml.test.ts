@@ -128,4 +128,8 @@ describe("textbook forms (issue: the language and the answers ML people expect)"
     const [b] = expectNumericallyRight("u : vector(k); y : vector(k); x : vector(k); c : scalar\ngrad c*(y./u)'*u + x'*u*u'*(y./u) wrt c, x");
     expect(plainGradients(b!)).toEqual(["sum(y)", "sum(y)*u"]);
   });
+  it("logistic regression with 0/1 labels reads Xᵀ(σ(Xw) − y): (1 − σ) ⊘ (σ − 1) is −1", () => {
+    const [a] = expectNumericallyRight("X : matrix(N, d); w : vector(d); y : vector(N)\ngrad -sum(y.*log(sigmoid(X*w)) + (1-y).*log(1-sigmoid(X*w))) wrt w");
+    expect(plainGradients(a!)).toEqual(["X'*(sigmoid(X*w) - y)"]);
+  });
 });
