@@ -137,10 +137,18 @@ export function add(terms: readonly Expr[]): Expr {
     const [c, rest] = splitCoeff(t);
     coeffs.set(rest, Q.add(coeffs.get(rest) ?? Q.ZERO, c));
   }
-  const out: Expr[] = [];
+  let out: Expr[] = [];
   for (const [rest, c] of coeffs) {
     if (Q.isZero(c)) continue;
     out.push(rest === num1 ? num(c) : scale(c, rest));
+  }
+  // diag(a) + c·diag(b) = diag(a + c·b): one diagonal (the logistic Hessian's Xᵀdiag(σ ⊙ (1 − σ))X)
+  const diagonals = out.filter((t) => isDiagm(splitCoeff(t)[1]));
+  if (diagonals.length >= 2) {
+    const merged = applyFn("diagm", [add(diagonals.map((t) => scale(splitCoeff(t)[0], splitCoeff(t)[1].args[0]!)))]);
+    out = [...out.filter((t) => !diagonals.includes(t)), ...(isZero(merged) ? [] : [merged])];
+    if (out.length === 0) return zeros(shape);
+    return out.length === 1 ? out[0]! : add(out);
   }
   if (out.length === 0) return zeros(shape);
   if (out.length === 1) return out[0]!;

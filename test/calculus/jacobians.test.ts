@@ -86,7 +86,12 @@ describe("Hessians", () => {
 
   it("logistic loss: right (numerically), written with Xᵀ diag(·) X", () => {
     const h = solve("hessian", "sum(log(1 + exp(-y.*(X*w))))", "X : matrix(N,d); w : vector(d); y : vector(N)", "w");
-    expect(h).toMatch(/^−Xᵀ\(diag\(.*\)\)X$/);
+    // the diagonals of the sum merge into one: diag(a) + c·diag(b) = diag(a + c·b)
+    expect(h).toMatch(/^−Xᵀdiag\(.*\)X$/);
+  });
+  it("logistic loss with 0/1 labels: Xᵀdiag(σ − σ ⊙ σ)X, the textbook Xᵀdiag(σ ⊙ (1 − σ))X", () => {
+    const h = solve("hessian", "-sum(y.*log(sigmoid(X*w)) + (1-y).*log(1-sigmoid(X*w)))", "X : matrix(N,d); w : vector(d); y : vector(N)", "w");
+    expect(h).toBe("Xᵀdiag(sigmoid(Xw) − sigmoid(Xw) ⊙ sigmoid(Xw))X");
   });
 });
 
