@@ -142,6 +142,18 @@ export function add(terms: readonly Expr[]): Expr {
     if (Q.isZero(c)) continue;
     out.push(rest === num1 ? num(c) : scale(c, rest));
   }
+  // L ⊗ A + c·L ⊗ B = L ⊗ (A + c·B), and A ⊗ R + c·B ⊗ R = (A + c·B) ⊗ R: I ⊗ A + I ⊗ Aᵀ = I ⊗ (A + Aᵀ)
+  for (const side of [0, 1] as const) {
+    const krons = out.filter((t) => splitCoeff(t)[1].kind === "kron");
+    const shared = krons.map((t) => splitCoeff(t)[1].args[side]!);
+    const key = shared.find((k, i) => shared.indexOf(k) !== i);
+    if (key === undefined) continue;
+    const group = krons.filter((t) => splitCoeff(t)[1].args[side] === key);
+    const others = group.map((t) => scale(splitCoeff(t)[0], splitCoeff(t)[1].args[1 - side]!));
+    const merged = side === 0 ? kron(key, add(others)) : kron(add(others), key);
+    const rest = out.filter((t) => !group.includes(t));
+    return rest.length === 0 ? merged : add([...rest, merged]);
+  }
   // diag(a) + c·diag(b) = diag(a + c·b): one diagonal (the logistic Hessian's Xᵀdiag(σ ⊙ (1 − σ))X)
   const diagonals = out.filter((t) => isDiagm(splitCoeff(t)[1]));
   if (diagonals.length >= 2) {

@@ -73,7 +73,7 @@ describe("Hessians", () => {
     ["x'*A*x", "x : vector(n); A : matrix(n,n)", "x", "A + Aᵀ"],
     ["norm2(X*w - y)^2", "X : matrix(N,d); w : vector(d); y : vector(N)", "w", "2XᵀX"],
     ["sum(exp(X*w) - y.*(X*w))", "X : matrix(N,d); w : vector(d); y : vector(N)", "w", "Xᵀdiag(exp(Xw))X"],
-    ["tr(X'*A*X)", "X : matrix(n,m); A : matrix(n,n)", "X", "I ⊗ A + I ⊗ Aᵀ"],
+    ["tr(X'*A*X)", "X : matrix(n,m); A : matrix(n,n)", "X", "I ⊗ (A + Aᵀ)"],
     ["norm2(A*X*B - C)^2", "A : matrix(k,n); X : matrix(n,m); B : matrix(m,p); C : matrix(k,p)", "X", "2((BBᵀ) ⊗ (AᵀA))"],
     ["logdet(A + t*B)", "t : scalar; A : spd(n); B : spd(n)", "t", "−tr((A + t B)⁻¹B(A + t B)⁻¹B)"],
     ["1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)", "y : vector(n); m : vector(n); S : spd(n)", "m", "S⁻¹"],
