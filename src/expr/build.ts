@@ -142,6 +142,13 @@ export function add(terms: readonly Expr[]): Expr {
     if (Q.isZero(c)) continue;
     out.push(rest === num1 ? num(c) : scale(c, rest));
   }
+  // vec(P) + c·vec(Q) = vec(P + c·Q) for P, Q of one shape
+  const vecs = out.filter((t) => isVec(splitCoeff(t)[1]));
+  if (vecs.length >= 2 && vecs.every((t) => shapeEquals(splitCoeff(t)[1].args[0]!.shape, splitCoeff(vecs[0]!)[1].args[0]!.shape))) {
+    const merged = applyFn("vec", [add(vecs.map((t) => scale(splitCoeff(t)[0], splitCoeff(t)[1].args[0]!)))]);
+    const rest = out.filter((t) => !vecs.includes(t));
+    return rest.length === 0 ? merged : add([...rest, merged]);
+  }
   // L ⊗ A + c·L ⊗ B = L ⊗ (A + c·B), and A ⊗ R + c·B ⊗ R = (A + c·B) ⊗ R: I ⊗ A + I ⊗ Aᵀ = I ⊗ (A + Aᵀ)
   for (const side of [0, 1] as const) {
     const krons = out.filter((t) => splitCoeff(t)[1].kind === "kron");
@@ -271,6 +278,32 @@ function simplifyChain(chain: Expr[]): Expr[] {
       out.push(applyFn("sum", [prev.args[0]!]));
       continue;
     }
+    // (B ⊗ A)vec(Y) = vec(AYBᵀ) (Magnus & Neudecker; Matrix Cookbook (2012) eq. (520)), and its
+    // transpose vec(Y)ᵀ(B ⊗ A) = vec(AᵀYB)ᵀ: answers stay in matrix form
+    if (prev && prev.kind === "kron" && isVec(f)) {
+      const [B, A] = prev.args as [Expr, Expr];
+      const Y = f.args[0]!;
+      if (A.shape[1] === Y.shape[0] && B.shape[1] === Y.shape[1]) {
+        out.pop();
+        out.push(applyFn("vec", [mul([A, Y, transpose(B)])]));
+        continue;
+      }
+    }
+    if (prev && prev.kind === "transpose" && isVec(prev.args[0]!) && f.kind === "kron") {
+      const [B, A] = f.args as [Expr, Expr];
+      const Y = prev.args[0].args[0]!;
+      if (A.shape[0] === Y.shape[0] && B.shape[0] === Y.shape[1]) {
+        out.pop();
+        out.push(transpose(applyFn("vec", [mul([transpose(A), Y, B])])));
+        continue;
+      }
+    }
+    // vec(P)ᵀvec(Q) = P : Q
+    if (prev && prev.kind === "transpose" && isVec(prev.args[0]!) && isVec(f) && shapeEquals(prev.args[0].args[0]!.shape, f.args[0]!.shape)) {
+      out.pop();
+      out.push(frobenius(prev.args[0].args[0]!, f.args[0]!));
+      continue;
+    }
     if (prev && isDiagm(prev) && isDiagm(f)) {
       // diag(a)·diag(b) = diag(a ⊙ b)
       out.pop();
@@ -290,6 +323,10 @@ function simplifyChain(chain: Expr[]): Expr[] {
     out.push(f);
   }
   return out;
+}
+
+function isVec(e: Expr): e is Extract<Expr, { kind: "apply" }> {
+  return e.kind === "apply" && e.fn === "vec";
 }
 
 function isDiagm(e: Expr): e is Extract<Expr, { kind: "apply" }> {
@@ -807,6 +844,7 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
       if (a.kind === "add") return add(a.args.map((t) => applyFn("sum", [t])));
       if (a.kind === "zeros") return num0;
       if (a.kind === "transpose") return applyFn("sum", [a.args[0]!]);
+      if (isVec(a)) return applyFn("sum", [a.args[0]!]);
       // sum(A ⊗ B) = sum(A) sum(B): every product aᵢⱼbₖₗ appears once
       if (a.kind === "kron") return mul(a.args.map((x) => applyFn("sum", [x])));
       const [scalars, rest] = pullScalars(a);
@@ -829,6 +867,8 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     case "norm2":
     case "norm1":
     case "logsumexp":
+      // functions of all the entries do not see their order: ‖vec(Y)‖ = ‖Y‖
+      if (isVec(a)) return applyFn(fn, [a.args[0]!]);
       return rawApply(fn, SCALAR, [a]);
     case "softmax":
       return rawApply(fn, a.shape, [a]);

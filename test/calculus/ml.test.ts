@@ -132,4 +132,10 @@ describe("textbook forms (issue: the language and the answers ML people expect)"
     const [a] = expectNumericallyRight("X : matrix(N, d); w : vector(d); y : vector(N)\ngrad -sum(y.*log(sigmoid(X*w)) + (1-y).*log(1-sigmoid(X*w))) wrt w");
     expect(plainGradients(a!)).toEqual(["X'*(sigmoid(X*w) - y)"]);
   });
+  it("vec and Kronecker answers come back to matrix form: (B ⊗ A)vec(X) = vec(AXBᵀ)", () => {
+    const [a] = expectNumericallyRight("Y : matrix(n, m); A : matrix(m, m); B : matrix(n, n)\ngrad vec(Y)'*kron(A, B)*vec(Y) wrt Y");
+    expect(plainGradients(a!)).toEqual(["B*Y*A' + B'*Y*A"]);
+    const [b] = expectNumericallyRight("A : matrix(k, n); X : matrix(n, m); B : matrix(p, m); C : matrix(k, p)\ngrad norm2(kron(B, A)*vec(X) - vec(C))^2 wrt X");
+    expect(plainGradients(b!)).toEqual(["2*A'*(A*X*B' - C)*B"]);
+  });
 });

@@ -39,7 +39,7 @@ const FAMILIES: Record<string, Row[]> = {
     ["sum(kron(A, X))", "X : matrix(n,m); A : matrix(p,q)", "X", "sum(A)*ones(n, m)"],
     ["tr(kron(X, X))", "X : matrix(n,n)", "X", "2*tr(X)*eye(n)"],
     ["vec(A)'*vec(X)","X : matrix(n,m); A : matrix(n,m)","X","A"],
-    ["vec(A)'*kron(x, x)","x : vector(n); A : matrix(n,n)","x","kron(eye(n), ones(n)')*(vec(A).*kron(ones(n), x)) + kron(ones(n)', eye(n))*(vec(A).*kron(x, ones(n)))"],
+    ["vec(A)'*kron(x, x)","x : vector(n); A : matrix(n,n)","x","(A + A')*x"],
     ["sum(exp(kron(X, B)))","X : matrix(n,m); B : matrix(p,q)","X","kron(eye(n), ones(p)')*(exp(kron(X, B)).*kron(ones(n, m), B))*kron(eye(m), ones(q))"],
     ["tr(kron(A, X)*kron(B, X'))","X : matrix(n,m); A : matrix(p,q); B : matrix(q,p)","X","kron(ones(p)', eye(n))*(kron(A, X).*kron(B', ones(n, m)) + kron(A, ones(n, m)).*kron(B', X))*kron(ones(q), eye(m))"],
   ],
