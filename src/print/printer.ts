@@ -172,6 +172,20 @@ export abstract class Printer {
       } else if (isScalar(f)) parts.numer.push(f);
       else parts.chain.push(f);
     }
+    // −(DK⁻¹ − C)Z reads as (C − DK⁻¹)Z: a minus sign in front of a product with one mixed-sign
+    // sum goes into the sum (display only: the text parses back to the same canonical product),
+    // but a difference of plain names keeps its canonical orientation: −S⁻¹(y − m), as users write it
+    const sums = [...parts.numer, ...parts.chain].filter((f) => f.kind === "add");
+    if (parts.negative && sums.length === 1 && !sums[0]!.args.every(isLeafTerm)) {
+      const signs = sums[0]!.args.map((t) => Q.isNegative(splitCoeff(t)[0]));
+      if (signs.includes(true) && signs.includes(false)) {
+        const s = sums[0]!;
+        const flipped = rawNode("add", s.shape, s.args.map((t) => scale(Q.MINUS_ONE, t)));
+        parts.negative = false;
+        parts.numer = parts.numer.map((f) => (f === s ? flipped : f));
+        parts.chain = parts.chain.map((f) => (f === s ? flipped : f));
+      }
+    }
     return parts;
   }
 
@@ -209,6 +223,12 @@ export abstract class Printer {
 /** k·(sum) as a product node for display only (the canonical constructor would distribute it). */
 function productOf(k: Q.Rational, rest: Expr): Expr {
   return rawNode("mul", rest.shape, [numExpr(k), rest]);
+}
+
+/** ±c·NAME (or a constant): the terms of a difference such as y − m or 1 − y. */
+function isLeafTerm(t: Expr): boolean {
+  const rest = splitCoeff(t)[1];
+  return rest.args.length === 0;
 }
 
 function negated(e: Expr): Expr {

@@ -14,7 +14,7 @@ const FAMILIES: Record<string, Row[]> = {
     ["sum(sqrt(x.*x + 1))", "x : vector(n)", "x", "x./sqrt(1 + x.*x)"],
     ["sum(sin(X) + cos(X))", "X : matrix(n,m)", "X", "cos(X) - sin(X)"],
     ["sum(tan(x/4))", "x : vector(n)", "x", "1/4*(1./cos(1/4*x).^2)"],
-    ["sum(tanh(W*x))", "W : matrix(m,n); x : vector(n)", "W", "-(tanh(W*x).^2 - 1)*x'"],
+    ["sum(tanh(W*x))", "W : matrix(m,n); x : vector(n)", "W", "(1 - tanh(W*x).^2)*x'"],
     ["sum(sigmoid(x))", "x : vector(n)", "x", "sigmoid(x).*(1 - sigmoid(x))"],
     ["sum(relu(W*x))", "W : matrix(m,n); x : vector(n)", "W", "step(W*x)*x'"],
     ["sum(abs(x))", "x : vector(n)", "x", "x./abs(x)"],

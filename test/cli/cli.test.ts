@@ -119,7 +119,7 @@ describe("engine definitions", () => {
   it("names a repeated subexpression and shows it as 'where C = ...'", async () => {
     const r = await cli(["run", example("gp-inputs-3d.matdiff")]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("∂f/∂X = −s2/l² (diag(C ones(N)) − C)X\n  where C = exp(−1/(2l²) D2) ⊙ (K⁻¹yyᵀK⁻¹ − K⁻¹)");
+    expect(r.stdout).toContain("∂f/∂X = s2/l² (C − diag(C ones(N)))X\n  where C = exp(−1/(2l²) D2) ⊙ (K⁻¹yyᵀK⁻¹ − K⁻¹)");
   });
 
   it("lists them under 'definitions' in batch, in order, as [name, plain]", async () => {
@@ -131,7 +131,7 @@ describe("engine definitions", () => {
       wrt: "X",
     });
     const out = JSON.parse((await cli(["batch"], line)).stdout);
-    expect(out.results[0].plain).toBe("-s2/l^2*(diag(C*ones(N)) - C)*X");
+    expect(out.results[0].plain).toBe("s2/l^2*(C - diag(C*ones(N)))*X");
     expect(out.definitions).toEqual([["C", "exp(-1/(2*l^2)*D2).*(inv(K)*y*y'*inv(K) - inv(K))"]]);
   });
 
