@@ -845,6 +845,8 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
       if (a.kind === "zeros") return num0;
       if (a.kind === "transpose") return applyFn("sum", [a.args[0]!]);
       if (isVec(a)) return applyFn("sum", [a.args[0]!]);
+      // sum(𝟏) over n×m is nm
+      if (a.kind === "ones") return mul([dimValue(a.shape[0]), dimValue(a.shape[1])]);
       // sum(A ⊗ B) = sum(A) sum(B): every product aᵢⱼbₖₗ appears once
       if (a.kind === "kron") return mul(a.args.map((x) => applyFn("sum", [x])));
       const [scalars, rest] = pullScalars(a);

@@ -2,7 +2,7 @@
 // Aliases (trace, ln) are rows that build the same node. eye/ones/zeros take dimensions, not
 // expressions, and are resolved separately (resolve.ts).
 
-import { applyFn, dimValue, inv, kron, mul, pow, numMinus1 } from "../expr/build.js";
+import { add, applyFn, dimValue, inv, kron, mul, ones, pow, numMinus1 } from "../expr/build.js";
 import type { Expr, FnName } from "../expr/expr.js";
 import {
   columnVectorShape,
@@ -43,6 +43,11 @@ function elementwise(fn: FnName): FunctionSpec {
 
 function scalarValued(fn: FnName, check?: <D>(alg: DimAlgebra<D>, a: Sh<D>) => RuleResult<D>): FunctionSpec {
   return { arity: 1, shape: scalarOf(check), build: ([a]) => applyFn(fn, [a!]) };
+}
+
+/** log_softmax(x) = x − logsumexp(x)𝟏, as PyTorch and JAX write the stable log-probabilities. */
+function logSoftmaxOf(x: Expr): Expr {
+  return add([x, mul([numMinus1, applyFn("logsumexp", [x]), ones(x.shape)])]);
 }
 
 function meanOf(a: Expr): Expr {
@@ -88,6 +93,10 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
   ["logsigmoid", elementwise("logsigmoid")],
   // mean(X) = sum(X)/(rows·cols), written with the sizes so answers read 1/n 𝟏
   ["mean", { arity: 1, shape: scalarOf(), build: ([a]) => meanOf(a!) }],
+  [
+    "log_softmax",
+    { arity: 1, shape: (alg, [a]) => columnVectorShape(alg, "log_softmax", a!), build: ([a]) => logSoftmaxOf(a!) },
+  ],
   ["relu", elementwise("relu")],
   ["step", elementwise("step")],
   ["abs", elementwise("abs")],

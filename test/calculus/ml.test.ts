@@ -144,4 +144,10 @@ describe("textbook forms (issue: the language and the answers ML people expect)"
     const [b] = expectNumericallyRight("y : vector(n); m : vector(n); S : spd(n)\ngrad 1/2*(y-m)'*inv(S)*(y-m) wrt m");
     expect(plainGradients(b!)).toEqual(["-inv(S)*(y - m)"]);
   });
+  it("log_softmax(x) is x − logsumexp(x): the cross-entropy through it, and sum(𝟏) = n", () => {
+    const [a] = expectNumericallyRight("W : matrix(k, d); x : vector(d); y : vector(k)\ngrad -y'*log_softmax(W*x) wrt W");
+    expect(plainGradients(a!)[0]).toContain("softmax(W*x) - y)*x'");
+    const [b] = expectNumericallyRight("z : vector(k)\ngrad sum(log_softmax(z)) wrt z");
+    expect(plainGradients(b!)).toEqual(["1 - k*softmax(z)"]);
+  });
 });
