@@ -91,7 +91,7 @@ function baseline(problem: Problem, query: QueryInfo, hessian: boolean): string 
   if (!a.ok) throw new Error(a.error.message);
   const h = hessian ? answerQuery(problem, { ...query, kind: "hessian" }) : undefined;
   const params = [...problem.vars.keys()];
-  const dimLines = (mod: "np" | "torch") => {
+  const dimLines = () => {
     const seen = new Set<string>();
     const lines: string[] = [];
     for (const v of problem.vars.values()) {
@@ -102,7 +102,6 @@ function baseline(problem: Problem, query: QueryInfo, hessian: boolean): string 
         }
       });
     }
-    void mod;
     return lines;
   };
   const dims = (d: string | number) => String(d);
@@ -114,12 +113,12 @@ function baseline(problem: Problem, query: QueryInfo, hessian: boolean): string 
     "try:\n    import torch\nexcept ImportError:\n    torch = None",
     "",
     `def value_and_grad(${params.join(", ")}):`,
-    ...dimLines("np"),
+    ...dimLines(),
     ...defs("np"),
     `    return (${naivePython(query.expr, "np", dims)}).reshape(()), ${[...results, ...hess].join(", ")}`,
     "",
     `def torch_value(${params.join(", ")}):`,
-    ...dimLines("torch"),
+    ...dimLines(),
     ...defs("torch"),
     `    return (${naivePython(query.expr, "torch", dims)}).reshape(())`,
     "",

@@ -135,6 +135,7 @@ export function generateCode(problem: Problem, query: QueryInfo, opts: CodeOptio
         .map((part) => (/^\d+$/.test(part) ? part : dimNames.get(part) ?? fail("unsupported", `code generation: the size ${part} is not the size of any argument`)))
         .join(" * ");
     };
+    // every dimension has a local name, but only those bound from an argument's shape have a value
     const unbound = [...problem.dims].filter((d) => !params.some((p) => p.axes.some((a) => a.bind && a.dim === d)));
     const used = usedDims([valueNode, ...gradNodes, ...hessNodes]);
     for (const d of unbound) if (used.has(d)) fail("unsupported", `code generation: the size ${d} is not the size of any argument, so the function cannot read it`);

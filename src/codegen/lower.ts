@@ -2,7 +2,7 @@
 // code a careful numerical programmer writes:
 // - inv(A)·B is a solve with a factor of A, computed once (Cholesky when A is provably spd, else
 //   LU) and shared by every solve, det and log-determinant of A;
-// - a product chain is parenthesised by a cost model over the dimension names (chain.ts);
+// - a product chain is parenthesised by a cost model over the dimension names (ChainPlan, below);
 // - a product over a sum is distributed when that is cheaper ((K⁻¹YYᵀK⁻¹ − DK⁻¹)Z as
 //   K⁻¹Y(YᵀK⁻¹Z) − D K⁻¹Z never forms an N×N matrix);
 // - tr(AB) and diag(AB) are elementwise sums, diag(v)·A a broadcast, softmax and logsumexp stable.
@@ -31,7 +31,7 @@ type Item =
   | { kind: "diag"; vector: Expr };
 
 /** A partial product: an array, or still a lone inverse or diagonal (cheaper to apply than to form). */
-type Partial = { kind: "plain"; node: Node } | { kind: "inv"; base: Expr; trans: boolean; shape: Shape } | { kind: "diag"; node: Node; shape: Shape };
+type PartialProduct = { kind: "plain"; node: Node } | { kind: "inv"; base: Expr; trans: boolean; shape: Shape } | { kind: "diag"; node: Node; shape: Shape };
 
 const ELEMENT_FNS = new Set<string>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus", "logsigmoid", "relu", "step", "abs"]);
 
@@ -297,7 +297,7 @@ export class Lowering {
     return n;
   }
 
-  private build(plan: ChainPlan, i: number, j: number): Partial {
+  private build(plan: ChainPlan, i: number, j: number): PartialProduct {
     if (i === j) {
       const it = plan.items[i]!;
       switch (it.kind) {
@@ -314,7 +314,7 @@ export class Lowering {
   }
 
   /** A partial product as an array. */
-  private realise(p: Partial): Node {
+  private realise(p: PartialProduct): Node {
     switch (p.kind) {
       case "plain":
         return p.node;
@@ -325,7 +325,7 @@ export class Lowering {
     }
   }
 
-  private combine(l: Partial, r: Partial): Partial {
+  private combine(l: PartialProduct, r: PartialProduct): PartialProduct {
     if (l.kind === "diag" && r.kind === "diag") return { kind: "diag", node: this.make({ op: "emul" }, [l.node, r.node], l.node.shape), shape: l.shape };
     if (l.kind === "inv" && r.kind === "inv") return this.combine({ kind: "plain", node: this.realise(l) }, r);
     if (l.kind === "diag" && r.kind === "inv") return this.combine(l, { kind: "plain", node: this.realise(r) });

@@ -5,7 +5,7 @@
 
 import type { Dim } from "../expr/shape.js";
 import type { Node } from "./ir.js";
-import { atom, nodeHint, PREC, type Code, type Statement, type Target } from "./target.js";
+import { atom, nodeHint, type Code, type Statement, type Target } from "./target.js";
 
 const ALWAYS_NAMED = new Set(["named", "chol", "lu", "inverse", "solve"]);
 const LEAVES = new Set(["param", "num", "dim", "pi"]);
@@ -108,4 +108,3 @@ function cheapView(n: Node): boolean {
   return (n.op.op === "transpose" || n.op.op === "item") && (LEAVES.has(n.args[0]!.op.op) || ALWAYS_NAMED.has(n.args[0]!.op.op));
 }
 
-export { PREC };

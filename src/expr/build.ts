@@ -741,8 +741,8 @@ export function hdiv(a: Expr, b: Expr): Expr {
     const e = Q.add(top.k, Q.neg(powerOf(den[j]!)!.k));
     num.splice(i, 1);
     den.splice(j, 1);
-    if (Q.isNegative(e)) den.push(epow(top.base, numericExponent(Q.neg(e))));
-    else if (!Q.isZero(e)) num.push(epow(top.base, numericExponent(e)));
+    if (Q.isNegative(e)) den.push(epow(top.base, numeric(Q.neg(e))));
+    else if (!Q.isZero(e)) num.push(epow(top.base, numeric(e)));
     cancelled = true;
   }
   if (cancelled) {
@@ -759,8 +759,6 @@ function constantExponent(b: Expr): Rational | undefined {
   if (b.kind === "mul" && b.args.length === 2 && b.args[0]!.kind === "num" && b.args[1]!.kind === "ones") return b.args[0].value;
   return undefined;
 }
-
-const numericExponent = (k: Rational): Expr => num(k);
 
 /** A factor of an elementwise quotient as base.^k with a numeric k (a plain factor is base.^1). */
 function powerOf(e: Expr): { base: Expr; k: Rational } | undefined {

@@ -4,7 +4,7 @@
 // engine's evaluation of f, every gradient with the engine's checked answer and with finite
 // differences of f, every Hessian (or Hessian-vector product) with differences of the gradient.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -261,7 +261,6 @@ export interface RunOptions {
 
 export function runCases(cases: readonly CodeCase[], lang: Lang, rt: Runtime, opts: RunOptions = {}): Outcome[] {
   const dir = mkdtempSync(join(tmpdir(), `matdiff-code-${lang}-`));
-  mkdirSync(dir, { recursive: true });
   const outcomes: Outcome[] = [];
   const prepared: Prepared[] = [];
   cases.forEach((c, i) => {

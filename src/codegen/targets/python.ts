@@ -22,8 +22,8 @@ interface Vocabulary {
   xp: string;
   reserved: string[];
   convert: (name: string) => string;
-  eye: (n: string, like: string) => string;
-  full: (fn: "ones" | "zeros", r: string, c: string, like: string) => string;
+  eye: (n: string) => string;
+  full: (fn: "ones" | "zeros", r: string, c: string) => string;
   pi: string;
   fn: Record<string, (a: string) => string>;
   sum: (a: string) => string;
@@ -34,7 +34,7 @@ interface Vocabulary {
   chol: (a: string) => string;
   lu: (a: string) => string;
   solve: (kind: "chol" | "lu", f: string, b: string, trans: boolean) => string;
-  inverse: (kind: "chol" | "lu", f: string, n: string, like: string) => string;
+  inverse: (kind: "chol" | "lu", f: string, n: string) => string;
   logdet: (kind: "chol" | "lu", f: string) => string;
   det: (kind: "chol" | "lu", f: string, n: string) => string;
   matpow: (a: string, k: number) => string;
@@ -122,7 +122,7 @@ const JAX: Vocabulary = {
 const TORCH: Vocabulary = {
   lang: "torch",
   imports: ["import math", "import torch"],
-  reserved: ["torch", "math", "_like"],
+  reserved: ["torch", "math"],
   convert: (name) => `torch.as_tensor(${name}, dtype=torch.float64, device=_device)`,
   xp: "torch",
   eye: (n) => `torch.eye(${n}, dtype=torch.float64, device=_device)`,
@@ -229,10 +229,10 @@ class PythonTarget implements Target {
       case "pi":
         return atom(v.pi);
       case "eye":
-        return atom(v.eye(dim(n.shape[0]), ""));
+        return atom(v.eye(dim(n.shape[0])));
       case "ones":
       case "zeros":
-        return atom(v.full(op.op, dim(n.shape[0]), dim(n.shape[1]), ""));
+        return atom(v.full(op.op, dim(n.shape[0]), dim(n.shape[1])));
       case "transpose":
         return { text: `${operand(a, PREC.POSTFIX)}.T`, prec: PREC.POSTFIX };
       case "item":
@@ -264,7 +264,7 @@ class PythonTarget implements Target {
       case "solve":
         return atom(v.solve(factorKind(n.args[0]!), t(a), t(b), op.trans));
       case "inverse":
-        return atom(v.inverse(factorKind(n.args[0]!), t(a), dim(n.shape[0]), ""));
+        return atom(v.inverse(factorKind(n.args[0]!), t(a), dim(n.shape[0])));
       case "logdet": {
         const text = v.logdet(factorKind(n.args[0]!), t(a));
         return { text, prec: PREC.MUL };
