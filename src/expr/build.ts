@@ -368,6 +368,8 @@ function chainShape(chain: readonly Expr[]): Shape {
 
 export function mul(factors: readonly Expr[]): Expr {
   if (factors.length === 0) return num1;
+  const extended = extendChain(factors);
+  if (extended) return extended;
   // Shape first, from the operands as given (a scalar operand scales).
   let shape: Shape = factors[0]!.shape;
   for (let i = 1; i < factors.length; i++) shape = shapeOrThrow(productShape(coreDims, shape, factors[i]!.shape), "*");
@@ -439,6 +441,35 @@ export function mul(factors: readonly Expr[]): Expr {
     throw new InternalError("internal: product shape changed while simplifying");
   }
   return node("mul", shape, parts);
+}
+
+/** A matrix factor that joins a chain as it is (no coefficient, scalar, sum, product or identity). */
+function isPlainMatrixFactor(f: Expr): boolean {
+  return !isScalar(f) && f.shape[0] !== 1 && f.kind !== "mul" && f.kind !== "add" && f.kind !== "zeros" && f.kind !== "eye";
+}
+
+/**
+ * Fast path of mul: a canonical matrix chain times one more matrix factor on either side, when
+ * the junction simplifies nothing, is that chain with the factor added. The adjoints of a chain of
+ * n definitions (K₁ = A₁X, Kᵢ = Kᵢ₋₁Aᵢ) grow by one factor per definition, and the general path
+ * would re-canonicalise every factor at every step. Anything else (coefficients, scalars, 1×1
+ * chains, a junction that cancels or merges) takes the general path, which gives the same node.
+ */
+function extendChain(factors: readonly Expr[]): Expr | undefined {
+  if (factors.length > 3) return undefined;
+  const fs = factors.filter((f) => f !== num1);
+  if (fs.length !== 2) return undefined;
+  const [a, b] = fs as [Expr, Expr];
+  const chainFirst = a.kind === "mul";
+  const chain = chainFirst ? a : b;
+  const other = chainFirst ? b : a;
+  if (chain.kind !== "mul" || !isPlainMatrixFactor(other) || a.shape[1] !== b.shape[0]) return undefined;
+  if (a.shape[0] === 1 && b.shape[1] === 1) return undefined;
+  if (!chain.args.every(isPlainMatrixFactor)) return undefined;
+  const junction: [Expr, Expr] = chainFirst ? [chain.args[chain.args.length - 1]!, other] : [other, chain.args[0]!];
+  const simplified = simplifyChain(junction);
+  if (simplified.length !== 2 || simplified[0] !== junction[0] || simplified[1] !== junction[1]) return undefined;
+  return node("mul", [a.shape[0], b.shape[1]], chainFirst ? [...chain.args, other] : [other, ...chain.args]);
 }
 
 /**

@@ -40,8 +40,14 @@ export function rebuild(e: Expr, args: readonly Expr[]): Expr {
   }
 }
 
+/** A memo keyed by node: a Map for one walk, a WeakMap for a pure rewrite shared by all walks. */
+export interface NodeMemo {
+  get(e: Expr): Expr | undefined;
+  set(e: Expr, r: Expr): unknown;
+}
+
 /** Apply f to every node after its children (memoised over shared subtrees). */
-export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo = new Map<Expr, Expr>()): Expr {
+export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo: NodeMemo = new Map<Expr, Expr>()): Expr {
   const hit = memo.get(e);
   if (hit) return hit;
   const args = e.args.map((a) => mapBottomUp(a, f, memo));

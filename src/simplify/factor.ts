@@ -88,6 +88,10 @@ function factorSum(e: Expr): Expr {
   return best === e ? e : factorCommon(best);
 }
 
+// Factoring is a pure function of an interned node, so one memo serves every call: the gradient of
+// a chain of n definitions factors n nested adjoints that share all but one factor, linear with it
+const factored = new WeakMap<Expr, Expr>();
+
 export function factorCommon(e: Expr): Expr {
-  return mapBottomUp(e, factorSum);
+  return mapBottomUp(e, factorSum, factored);
 }

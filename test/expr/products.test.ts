@@ -1,0 +1,43 @@
+// The canonical product has a fast path (a chain times one more factor, src/expr/build.ts
+// extendChain) that must give exactly the node the general path gives: one node per value,
+// whichever way a product is built.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { inv, mul, num1, pow, transpose } from "../../src/expr/build.js";
+import { num, type Expr } from "../../src/expr/expr.js";
+import * as Q from "../../src/expr/rational.js";
+import { problem } from "../helpers.js";
+
+const p = problem("A : matrix(n,n); B : matrix(n,n); C : matrix(n,n); x : vector(n)\ngrad x'*A*x wrt x");
+const [A, B, C, x] = ["A", "B", "C", "x"].map((n) => p.vars.get(n)!.sym) as [Expr, Expr, Expr, Expr];
+
+// square factors whose neighbours can cancel (A·A⁻¹), merge (A·A = A²) or stay apart
+const SQUARE: Expr[] = [A, B, C, transpose(A), inv(A), inv(B), transpose(inv(A)), pow(A, num(Q.rat(2))), inv(pow(A, num(Q.rat(2))))];
+
+describe("products: the one-factor fast path equals the general path", () => {
+  it("for random chains of square factors, grown one factor at a time from either side", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: SQUARE.length - 1 }), fc.boolean()), { minLength: 2, maxLength: 12 }), (steps) => {
+        let grown: Expr = num1;
+        const flat: Expr[] = [];
+        for (const [i, onLeft] of steps) {
+          const f = SQUARE[i]!;
+          grown = onLeft ? mul([f, grown]) : mul([grown, f]);
+          if (onLeft) flat.unshift(f);
+          else flat.push(f);
+        }
+        // all factors at once never takes the fast path (more than two factors)
+        expect(grown).toBe(mul(flat.length > 2 ? flat : [num1, ...flat, num1]));
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+
+  it("a chain meeting a vector or its own inverse goes the general way", () => {
+    const ab = mul([A, B]);
+    expect(mul([ab, inv(B)])).toBe(A);
+    expect(mul([ab, x])).toBe(mul([A, B, x]));
+    expect(mul([transpose(x), ab])).toBe(mul([transpose(x), A, B]));
+    expect(mul([ab, A, B])).toBe(mul([A, B, A, B]));
+  });
+});
