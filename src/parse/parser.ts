@@ -2,12 +2,15 @@
 //
 // Expected tokens come from nearley's parse table (the states of the column where parsing
 // stopped), never from scraping its error text. No result at the end of input is "unexpected end";
-// more than one distinct result is an ambiguity (only `|...|` can cause one).
+// more than one distinct result is an ambiguity (only `|...|` can cause one). Input that parses
+// is read by a recursive-descent reader of the same grammar first (fast-parser.ts), which leaves
+// anything else to nearley.
 
 import nearley from "nearley";
 import { errResult, okResult, type Diagnostic, type Result, type Source } from "../diagnostics/diagnostic.js";
 import grammar from "./grammar.js";
 import { describeExpected, type Token } from "./lexer.js";
+import { fastParse } from "./fast-parser.js";
 import type { SExpr, Span, Statement } from "./surface.js";
 
 /** Nesting deeper than this is refused with a `limit` error before it can exhaust the stack. */
@@ -15,7 +18,7 @@ export const MAX_NESTING = 1000;
 /** Input longer than this is refused with a `limit` error. */
 export const MAX_INPUT_CHARS = 200_000;
 
-type StartSymbol = "program" | "expr";
+export type StartSymbol = "program" | "expr";
 
 const grammars = new Map<StartSymbol, nearley.Grammar>();
 function grammarFor(start: StartSymbol): nearley.Grammar {
@@ -112,6 +115,14 @@ function checkLimits(text: string, source: Source, limits: ParseLimits): Diagnos
 function run<T>(start: StartSymbol, text: string, source: Source, limits = INPUT_LIMITS): Result<T> {
   const limit = checkLimits(text, source, limits);
   if (limit) return errResult(limit);
+  // the common case, read in linear time; nearley decides everything else and reports every error
+  const fast = fastParse(start, text);
+  if (fast !== undefined) return okResult(fast as T);
+  return runNearley<T>(start, text, source);
+}
+
+/** The grammar of record: nearley's Earley parser, with expected tokens read from its table. */
+export function runNearley<T>(start: StartSymbol, text: string, source: Source): Result<T> {
   const parser = new nearley.Parser(grammarFor(start));
   try {
     parser.feed(text);
