@@ -11,7 +11,7 @@ import { componentName, type Expr } from "../expr/expr.js";
 import { COMPONENT_INDEX } from "../calculus/differential.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { derivativeWithError, directions, inner, stepFor, type Estimate } from "./differences.js";
-import { drawPoint, kindOf, kinkArguments, withDefinitions, type Point, type PointKind } from "./domain.js";
+import { drawPoint, frozenAt, kindOf, kinkArguments, withDefinitions, type Point, type PointKind } from "./domain.js";
 import { DomainError, evaluate, evaluateJittered, fill, frobeniusNorm, isFiniteMatrix, type Env, type Matrix } from "./numeric.js";
 import { Random } from "./random.js";
 
@@ -142,8 +142,8 @@ function moved(x0: Matrix, d: Matrix, t: number): Matrix {
   return x0.map((row, p) => row.map((x, q) => x + t * d[p]![q]!));
 }
 
-function scalarValue(f: Expr, env: Env): number {
-  const v = evaluate(f, env)[0]![0]!;
+function scalarValue(f: Expr, env: Env, memo?: Map<Expr, Matrix>): number {
+  const v = evaluate(f, env, memo)[0]![0]!;
   if (!Number.isFinite(v)) throw new DomainError("not finite");
   return v;
 }
@@ -174,11 +174,13 @@ function measureGradient(problem: Problem, f: Expr, point: Point, v: VarInfo, G:
   const fd: Estimate[] = [];
   const claimed: number[] = [];
   const claimedError: number[] = [];
+  const memo = frozenAt(problem, [f], v.name, point.env);
   for (const d of directions(isSymmetricVar(v), shapeOf(x0), rng)) {
     const phi = (t: number) => {
       const values = new Map(point.env.values);
       values.set(v.name, moved(x0, d, t));
-      return [scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators, v.name))];
+      const m = memo();
+      return [scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators, v.name, 0, m), m)];
     };
     fd.push(derivativeWithError(phi, h)[0]!);
     claimed.push(inner(g, d));

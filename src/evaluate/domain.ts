@@ -167,6 +167,8 @@ export function withDefinitions(
   perturbed?: string,
   /** Which ∂NAME/∂θ_k the partial derivatives stand for (vector θ). */
   component = 0,
+  /** Values already known at this point (see frozenAt); the definitions' bodies are read through it. */
+  memo?: Map<Expr, Matrix>,
 ): Env {
   const env: Env = { values: new Map(values), dims, ...(generators ? { generators } : {}) };
   for (const [name, g] of generators ?? []) {
@@ -176,11 +178,56 @@ export function withDefinitions(
     env.values.set(`∂${name}/∂${g.param}`, g.derivative(theta, component));
   }
   for (const d of problem.defs) {
-    const v = evaluate(d.body, env);
+    const v = evaluate(d.body, env, memo);
     if (!isFiniteMatrix(v)) throw new DomainError(`${d.name} is not finite`);
     env.values.set(d.name, v);
   }
   return env;
+}
+
+/** A memo that reads through to values computed once per point, and keeps its own writes apart. */
+class LayeredMemo extends Map<Expr, Matrix> {
+  constructor(private readonly base: ReadonlyMap<Expr, Matrix>) {
+    super();
+  }
+  override get(e: Expr): Matrix | undefined {
+    return super.get(e) ?? this.base.get(e);
+  }
+}
+
+/**
+ * The values at a point of every subexpression of `exprs` and of the definitions' bodies that does
+ * not move with `moving`. Differences move one variable and evaluate f a few hundred times per
+ * point; what does not move (YYᵀ while Z moves) is evaluated once. Returns a fresh memo for each
+ * evaluation, reading through to those values.
+ */
+export function frozenAt(problem: Problem, exprs: readonly Expr[], moving: string, env: Env): () => Map<Expr, Matrix> {
+  const names = new Set([moving]);
+  for (const [name, g] of env.generators ?? []) if (g.param === moving) names.add(name);
+  const dependence = new Map<Expr, boolean>();
+  const moves = (e: Expr): boolean => {
+    let r = dependence.get(e);
+    if (r !== undefined) return r;
+    if (e.kind === "sym") r = names.has(e.name);
+    else if (e.kind === "partial") r = names.has(e.name) || e.param === moving;
+    else if (e.kind === "dvar") r = true;
+    else r = e.args.some(moves);
+    dependence.set(e, r);
+    return r;
+  };
+  for (const d of problem.defs) if (moves(d.body)) names.add(d.name);
+  dependence.clear();
+  const frozen = new Map<Expr, Matrix>();
+  const seen = new Set<Expr>();
+  const walk = (e: Expr): void => {
+    if (seen.has(e)) return;
+    seen.add(e);
+    if (!moves(e)) evaluate(e, env, frozen);
+    else for (const a of e.args) walk(a);
+  };
+  for (const e of exprs) walk(e);
+  for (const d of problem.defs) walk(d.body);
+  return () => new LayeredMemo(frozen);
 }
 
 // ---------------------------------------------------------------- kinks and poles

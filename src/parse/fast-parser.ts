@@ -23,12 +23,15 @@ const ONE_DIM_TYPES = new Set(["kw_vector", "kw_symmetric", "kw_spd"]);
 const PRODUCT_OPS = new Set(["*", "/", ".*", "⊙", "./", "⊗"]);
 const POSTFIX_OPS = new Set(["'", "ᵀ", "⁻¹"]);
 
+// one compiled lexer for every parse (moo compiles its rules into one regular expression: costly per call)
+const lexer = makeLexer();
+
 class Reader {
   private readonly tokens: Token[] = [];
   private i = 0;
 
   constructor(text: string) {
-    const lexer = makeLexer().reset(text);
+    lexer.reset(text);
     for (let t = lexer.next(); t; t = lexer.next()) {
       if (t.type === "error" || (t.type === "op" && t.text === "|")) throw GIVE_UP;
       this.tokens.push(t as unknown as Token);

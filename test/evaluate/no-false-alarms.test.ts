@@ -62,9 +62,10 @@ describe("no false alarms", () => {
 describe("bounded work", () => {
   it("a large variable is checked along a fixed number of random directions", () => {
     expect(directions(true, [50, 50], new Random(1))).toHaveLength(RANDOM_DIRECTIONS);
-    expect(directions(false, [3, 4], new Random(1))).toHaveLength(12); // small: every coordinate
-    expect(directions(true, [4, 4], new Random(1))).toHaveLength(10); // symmetric: i ≤ j
-    expect(directions(false, [5, 5], new Random(1))).toHaveLength(RANDOM_DIRECTIONS); // 25 entries: random
+    expect(directions(false, [2, 3], new Random(1))).toHaveLength(6); // small: every coordinate
+    expect(directions(true, [3, 3], new Random(1))).toHaveLength(6); // symmetric: i ≤ j
+    expect(directions(false, [3, 4], new Random(1))).toHaveLength(RANDOM_DIRECTIONS); // 12 entries: random
+    expect(directions(true, [4, 4], new Random(1))).toHaveLength(RANDOM_DIRECTIONS); // 10 free entries: random
   });
 
   it("--check with X : spd(50) finishes inside a 5 s budget", () => {
