@@ -6,11 +6,15 @@
 //   2. cold processes (CPU time, alternating runs): matdiff --version, grad, grad --check,
 //      against `node -e 0` and `python3 -c "import sympy"` (when python3 with sympy is there)
 //   3. scaling: engine time for growing families, with the fitted log-log slope
+//   4. one fresh `matdiff batch` process over the corpus, per line, with and without --check,
+//      against SymPy's cold `diff` on the same problems (bench/sympy_bench.py), per problem
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { answerAll, problemFromParts, problemFromText } from "../engine.js";
+import { answerAll, problemFromParts, problemFromText, type QueryOptions } from "../engine.js";
 import type { Result } from "../diagnostics/diagnostic.js";
 import type { Problem } from "../parse/resolve.js";
 
@@ -33,10 +37,10 @@ function time(f: () => void): number {
 }
 
 /** Median engine time (parse, resolve, answer every query) over repeated runs, after warm-up. */
-function engineMs(make: () => Result<Problem>, runs: number): number {
+function engineMs(make: () => Result<Problem>, runs: number, opts: QueryOptions = {}): number {
   const once = () => {
     const p = make();
-    if (p.ok) answerAll(p.value);
+    if (p.ok) answerAll(p.value, opts);
   };
   for (let i = 0; i < 3; i++) once();
   return median(Array.from({ length: runs }, () => time(once)));
@@ -87,6 +91,8 @@ function enginePerProblem(): void {
   console.log(`\n1. engine, warm, in process: ${all.length} problems (examples and ../shared/corpus)`);
   console.log(`   median ${median(xs).toFixed(3)} ms, p90 ${quantile(xs, 0.9).toFixed(3)} ms, max ${Math.max(...xs).toFixed(3)} ms`);
   console.log(`   slowest: ${slowest.map((s) => `${s.name} ${s.ms.toFixed(2)} ms`).join(", ")}`);
+  const extra = all.map((p, i) => engineMs(p.make, 5, { check: true }) - ms[i]!.ms);
+  console.log(`   --check adds median ${median(extra).toFixed(3)} ms, p90 ${quantile(extra, 0.9).toFixed(3)} ms, max ${Math.max(...extra).toFixed(3)} ms`);
 }
 
 // ---------------------------------------------------------------- 2. cold processes
@@ -189,7 +195,60 @@ function scaling(): void {
   }
 }
 
+// ---------------------------------------------------------------- 4. batch lines and SymPy
+
+/** Per-line engine time (ms, as the batch reports it) of one fresh `matdiff batch` process. */
+function batchLineMs(lines: string[]): Map<string, number> {
+  const file = join(mkdtempSync(join(tmpdir(), "matdiff-bench-")), "corpus.jsonl");
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  const r = spawnSync("node", [`${root}dist/matdiff.cjs`, "batch", file], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const out = new Map<string, number>();
+  for (const line of r.stdout.trim().split("\n")) {
+    const o = JSON.parse(line) as { id: string; ok: boolean; ms?: number };
+    if (o.ok && o.ms !== undefined) out.set(o.id, o.ms);
+  }
+  return out;
+}
+
+interface SympyResult {
+  answered: boolean;
+  ms?: number;
+  why?: string;
+}
+
+function againstSympy(): void {
+  const corpusFile = `${root}../shared/corpus/gradients.json`;
+  if (!existsSync(corpusFile)) return void console.log("\n4. (../shared/corpus not found: no batch or SymPy comparison)");
+  const cases = JSON.parse(readFileSync(corpusFile, "utf8")) as Array<CorpusCase & { defs?: string[] }>;
+  const lines = cases.map((c) =>
+    JSON.stringify({ id: c.id, decls: c.decls, ...(c.defs ? { defs: c.defs } : {}), query: c.kind === "hessian" ? "hessian" : "grad", expr: c.expr, wrt: c.wrt }),
+  );
+  const plain = batchLineMs(lines);
+  const checked = batchLineMs(lines.map((l) => l.replace(/}$/, ',"check":true}')));
+  const xs = [...plain.values()];
+  const extra = [...checked].filter(([id]) => plain.has(id)).map(([id, ms]) => ms - plain.get(id)!);
+  console.log(`\n4. one fresh \`matdiff batch\` process over the ${cases.length} corpus problems (ms per line, parse to JSON)`);
+  console.log(`   answer          median ${median(xs).toFixed(2)} ms, p90 ${quantile(xs, 0.9).toFixed(2)} ms, max ${Math.max(...xs).toFixed(2)} ms`);
+  console.log(`   --check adds    median ${median(extra).toFixed(2)} ms, p90 ${quantile(extra, 0.9).toFixed(2)} ms, max ${Math.max(...extra).toFixed(2)} ms`);
+  const py = spawnSync("python3", [`${root}bench/sympy_bench.py`, corpusFile], { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (py.status !== 0) return void console.log(`   (SymPy comparison not run: ${py.stderr.trim().split("\n").pop() ?? "python3 with sympy and numpy needed"})`);
+  const sympy = JSON.parse(py.stdout) as { sympy: string; results: Record<string, SympyResult> };
+  const both = Object.entries(sympy.results).filter(([id, r]) => r.answered && plain.has(id));
+  const ratios = both.map(([id, r]) => r.ms! / plain.get(id)!);
+  const sympyMs = both.map(([, r]) => r.ms!);
+  const reasons = new Map<string, number>();
+  for (const r of Object.values(sympy.results)) {
+    if (r.answered) continue;
+    const why = (r.why ?? "").replace(/[:(].*/, "").trim();
+    reasons.set(why, (reasons.get(why) ?? 0) + 1);
+  }
+  console.log(`   SymPy ${sympy.sympy}, cold diff (cache cleared), answers ${both.length} of ${cases.length} correctly; on those:`);
+  console.log(`   SymPy median ${median(sympyMs).toFixed(1)} ms; SymPy / matdiff per problem: median ${median(ratios).toFixed(1)}×, p10 ${quantile(ratios, 0.1).toFixed(1)}×`);
+  console.log(`   SymPy's other answers: ${[...reasons].map(([k, v]) => `${v} ${k}`).join(", ")}`);
+}
+
 console.log(`matdiff bench (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${process.platform}/${process.arch})`);
 enginePerProblem();
 coldProcesses();
 scaling();
+againstSympy();
