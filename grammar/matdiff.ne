@@ -81,11 +81,13 @@ power       -> postfix ("^" | ".^") exponent {% ([a, [op], b]) => S.mkBinary(a, 
 exponent    -> ("-" | "+") exponent          {% ([[op], a]) => S.mkUnary(op, a) %}
              | power                         {% id %}
 
-# postfix transpose (' or ᵀ) and inverse (⁻¹)
-postfix     -> postfix ("'" | "ᵀ" | "⁻¹")    {% ([a, [op]]) => S.mkPostfix(a, op) %}
+# postfix transpose (' or ᵀ), inverse transpose (⁻ᵀ), and superscript powers: inverse (⁻¹), x², X⁻²
+postfix     -> postfix ("'" | "ᵀ" | "⁻ᵀ")    {% ([a, [op]]) => S.mkPostfix(a, op) %}
+             | postfix %sup                  {% ([a, t]) => S.mkSuperscript(a, t) %}
              | primary                       {% id %}
 
 primary     -> %number                       {% ([t]) => S.mkNum(t) %}
+             | %fraction                     {% ([t]) => S.mkFraction(t) %}
              | ident                         {% ([t]) => S.mkName(t) %}
              | %hole                         {% ([t]) => S.mkHole(t) %}
              | ident "(" args ")"            {% ([f, , a, c]) => S.mkCall(f, a, c) %}

@@ -256,12 +256,24 @@ function combineScalarPowers(scalars: Expr[]): Expr[] {
   return out;
 }
 
-/** Cancel adjacent X·X⁻¹ and X⁻¹·X, drop identities between other factors. */
-function simplifyChain(chain: Expr[]): Expr[] {
+/**
+ * Cancel adjacent X·X⁻¹ and X⁻¹·X, drop identities between other factors, and merge the pairs
+ * below; a scalar a merge leaves (the b of ones(a, b)·ones(b, c)) goes to `scalars`.
+ */
+function simplifyChain(chain: Expr[], scalars: Expr[] = []): Expr[] {
   const out: Expr[] = [];
   for (const f of chain) {
     if (f.kind === "eye") continue;
     const prev = out[out.length - 1];
+    // ones(a, b)·ones(b, c) = b·ones(a, c) (𝟏ᵀ𝟏 = b), the sum over a broadcast axis. Not for
+    // b = 1 (the outer product 𝟏𝟏ᵀ stays): factors meet across a 1 only once an inner product
+    // between them is taken out of the chain, after this pass, and the form must be a fixpoint
+    if (prev && prev.kind === "ones" && f.kind === "ones" && prev.shape[1] !== 1) {
+      out.pop();
+      scalars.push(dimValue(prev.shape[1]));
+      if (prev.shape[0] !== 1 || f.shape[1] !== 1) out.push(ones([prev.shape[0], f.shape[1]]));
+      continue;
+    }
     if (prev && areInverses(prev, f)) {
       out.pop();
       continue;
@@ -404,7 +416,13 @@ export function mul(factors: readonly Expr[]): Expr {
   if (!Q.isOne(p.coeff) && lone.length === 1 && lone[0]!.kind === "add") {
     return add(lone[0]!.args.map((t) => scale(p.coeff, t)));
   }
-  let chain = simplifyChain(p.chain);
+  let chain = simplifyChain(p.chain, p.scalars);
+  // a merge may leave a numeric size (ones(n, 3)·ones(3, m)): numbers belong to the coefficient
+  p.scalars = p.scalars.filter((f) => {
+    if (f.kind !== "num") return true;
+    p.coeff = Q.mul(p.coeff, f.value);
+    return false;
+  });
   // inner products inside a longer chain are scalars: y'y·e'x and (y'y)(e'x) are one product
   const split = extractInnerProducts(chain);
   chain = split.chain;

@@ -21,7 +21,7 @@ const GIVE_UP = new GiveUp();
 const QUERY_KEYWORDS = new Set(["kw_grad", "kw_jacobian", "kw_hessian", "kw_differential"]);
 const ONE_DIM_TYPES = new Set(["kw_vector", "kw_symmetric", "kw_spd"]);
 const PRODUCT_OPS = new Set(["*", "/", ".*", "⊙", "./", "⊗"]);
-const POSTFIX_OPS = new Set(["'", "ᵀ", "⁻¹"]);
+const POSTFIX_OPS = new Set(["'", "ᵀ", "⁻ᵀ"]);
 
 // one compiled lexer for every parse (moo compiles its rules into one regular expression: costly per call)
 const lexer = makeLexer();
@@ -195,9 +195,9 @@ class Reader {
 
   private postfix(): SExpr {
     let e = this.primary();
-    for (let t = this.peek(); t && t.type === "op" && POSTFIX_OPS.has(t.text); t = this.peek()) {
+    for (let t = this.peek(); t && ((t.type === "op" && POSTFIX_OPS.has(t.text)) || t.type === "sup"); t = this.peek()) {
       this.take();
-      e = S.mkPostfix(e, t);
+      e = t.type === "sup" ? S.mkSuperscript(e, t) : S.mkPostfix(e, t);
     }
     return e;
   }
@@ -207,6 +207,8 @@ class Reader {
     switch (t.type) {
       case "number":
         return S.mkNum(t);
+      case "fraction":
+        return S.mkFraction(t);
       case "hole":
         return S.mkHole(t);
       case "name":

@@ -106,4 +106,4 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
 export const DIMENSION_FUNCTIONS = new Set(["eye", "ones", "zeros"]);
 
 /** Names a user cannot declare: every function, and I (the identity). */
-export const RESERVED_NAMES = new Set([...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS, "I", "partial", "pi"]);
+export const RESERVED_NAMES = new Set([...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS, "I", "partial", "pi", "π", "𝟏"]);

@@ -36,8 +36,12 @@ const rules: moo.Rules = {
   // `2./x` is 2 ./ x (as in MATLAB): a dot followed by * / ^ belongs to the operator
   number: /(?:\d+(?:\.(?![*/^])\d*)?|\.\d+)(?:[eE][+-]?\d+)?/u,
   hole: /\?[A-Za-z_][A-Za-z0-9_]*/u,
-  name: { match: NAME, type: moo.keywords(keywordMap) },
-  op: [".*", "./", ".^", "⁻¹", "ᵀ", "'", "⊙", "⊘", "⊗", "+", "-", "−", "*", "/", "^", ":", "=", "(", ")", ",", ";", "|"],
+  // 𝟏 (a vector of ones, its size inferred like I's) is a digit in Unicode but a name here
+  name: [{ match: NAME, type: moo.keywords(keywordMap) }, { match: "𝟏", type: () => "name" }],
+  // the glyphs unicode answers print, so an answer can be pasted back: ½x, x², X⁻², X⁻ᵀ
+  fraction: /[½⅓⅔¼¾⅕⅙⅛]/u,
+  sup: /⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+/u,
+  op: [".*", "./", ".^", "⁻ᵀ", "ᵀ", "'", "⊙", "⊘", "⊗", "+", "-", "−", "*", "/", "^", ":", "=", "(", ")", ",", ";", "|"],
   error: moo.error,
 };
 
@@ -93,6 +97,10 @@ export function describeExpected(sym: { type?: string; literal?: string }): stri
       return "a new line";
     case "hole":
       return "a pattern variable";
+    case "fraction":
+      return "a number";
+    case "sup":
+      return "a superscript power";
     case undefined:
       return "something else";
     default:

@@ -362,7 +362,15 @@ export class Resolver {
     const d = this.problem.defsByName.get(name);
     if (d) return { shape: [this.u.known(d.sym.shape[0]), this.u.known(d.sym.shape[1])], build: () => d.sym };
     if (this.problem.dims.has(name)) return { shape: this.scalarShape(), build: () => dimValue(name) };
-    if (name === "pi") return { shape: this.scalarShape(), build: () => PI };
+    if (name === "pi" || name === "π") return { shape: this.scalarShape(), build: () => PI };
+    if (name === "𝟏") {
+      // a column of ones, its length inferred from where it stands (x − 𝟏, 𝟏ᵀx), as for I
+      const n = this.u.fresh();
+      return {
+        shape: [n, this.u.one],
+        build: () => ones([this.knownDim(n, span, "the length of 𝟏 cannot be inferred here", "write ones(n) with its length"), 1]),
+      };
+    }
     if (name === "I") {
       const n = this.u.fresh();
       return {

@@ -2,7 +2,7 @@
 // The grammar's postprocessors call only the typed builders below, so the generated parser's
 // `any` stays at its edge.
 
-import { parseDecimal, type Rational } from "../expr/rational.js";
+import { parseDecimal, rat, type Rational } from "../expr/rational.js";
 import type { Token } from "./lexer.js";
 
 export interface Span {
@@ -58,6 +58,26 @@ export function mkNum(t: Token): SExpr {
   return { type: "num", value: parseDecimal(t.text), text: t.text, span: tokSpan(t) };
 }
 
+const FRACTIONS: Record<string, [number, number]> = { "½": [1, 2], "⅓": [1, 3], "⅔": [2, 3], "¼": [1, 4], "¾": [3, 4], "⅕": [1, 5], "⅙": [1, 6], "⅛": [1, 8] };
+
+/** ½, ⅓, ...: the vulgar fractions unicode answers print. */
+export function mkFraction(t: Token): SExpr {
+  const [n, d] = FRACTIONS[t.text]!;
+  return { type: "num", value: rat(n, d), text: t.text, span: tokSpan(t) };
+}
+
+const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/** x² is x^2, X⁻² is X^-2, and X⁻¹ the inverse, as unicode answers print them. */
+export function mkSuperscript(arg: SExpr, t: Token): SExpr {
+  if (t.text === "⁻¹") return mkPostfix(arg, t);
+  const negative = t.text.startsWith("⁻");
+  const k = Number([...t.text.slice(negative ? 1 : 0)].map((c) => SUPERSCRIPT_DIGITS.indexOf(c)).join(""));
+  const span = tokSpan(t);
+  const exponent: SExpr = { type: "num", value: rat(negative ? -k : k), text: t.text, span };
+  return { type: "binary", op: "^", left: arg, right: exponent, opSpan: span, span: join(arg.span, span) };
+}
+
 export function mkName(t: Token): SExpr {
   return { type: "name", name: t.text, span: tokSpan(t) };
 }
@@ -95,8 +115,11 @@ export function mkBinary(left: SExpr, op: Token, right: SExpr): SExpr {
 }
 
 export function mkPostfix(arg: SExpr, op: Token): SExpr {
+  const span = join(arg.span, tokSpan(op));
+  // X⁻ᵀ is (X⁻¹)ᵀ
+  if (op.text === "⁻ᵀ") return { type: "postfix", op: "'", arg: { type: "postfix", op: "⁻¹", arg, span }, span };
   const o = op.text === "⁻¹" ? "⁻¹" : "'";
-  return { type: "postfix", op: o, arg, span: join(arg.span, tokSpan(op)) };
+  return { type: "postfix", op: o, arg, span };
 }
 
 export function mkIdent(t: Token): Ident {

@@ -46,6 +46,8 @@ export class LatexPrinter extends Printer {
     return { s: `\\mathrm{d}${latexName(n)}`, p: ATOM };
   }
 
+  protected override readonly writesOnes = true;
+
   protected identity(): Doc {
     return { s: "I", p: ATOM };
   }

@@ -146,8 +146,7 @@ export abstract class Printer {
       const [c, rest] = splitCoeff(t);
       const negative = Q.isNegative(c);
       const positive = negative ? scale(Q.neg(c), rest) : t;
-      const body = broadcastOk ? stripBroadcast(positive) : positive;
-      const text = this.wrap(this.doc(body), PRODUCT);
+      const text = this.wrap(broadcastOk ? this.broadcastDoc(positive) : this.doc(positive), PRODUCT);
       if (i === 0) s = negative ? `${this.minus()}${text}` : text;
       else s += negative ? ` ${this.minus()} ${text}` : ` + ${text}`;
     });
@@ -156,6 +155,21 @@ export abstract class Printer {
 
   protected minus(): string {
     return "-";
+  }
+
+  /**
+   * Whether the form writes 𝟏: then only a number times 𝟏 reads as the number (1 − σ, as papers
+   * write it) and any other scalar keeps its 𝟏, so a scalar plus a vector never reads like a
+   * product (exp(t)𝟏 + 2t x). The plain form writes the scalar alone (NumPy broadcasting).
+   */
+  protected readonly writesOnes: boolean = false;
+
+  /** How c·ones(n) reads beside an array term: the scalar as it reads alone, then 𝟏 if the form writes it. */
+  protected broadcastDoc(t: Expr): Doc {
+    const scalar = stripBroadcast(t);
+    if (scalar === t || !this.writesOnes || scalar.kind === "num") return this.doc(scalar);
+    const onesFactor = t.kind === "mul" ? t.args[t.args.length - 1]! : t;
+    return { s: `${this.wrap(this.doc(scalar), PRODUCT)} ${this.doc(onesFactor).s}`, p: PRODUCT };
   }
 
   // ---------------------------------------------------------------- products

@@ -58,6 +58,8 @@ export function joinFactors(texts: readonly string[]): string {
 export class UnicodePrinter extends Printer {
   readonly form = "unicode" as const;
 
+  protected override readonly writesOnes = true;
+
   protected override minus(): string {
     return "−";
   }
@@ -93,9 +95,10 @@ export class UnicodePrinter extends Printer {
 
   protected onesDoc(e: Expr): Doc {
     const [r, c] = e.shape;
-    if (c === 1) return { s: `ones(${r})`, p: ATOM };
-    if (r === 1) return { s: `ones(${c})ᵀ`, p: POSTFIX };
-    return { s: `ones(${r}, ${c})`, p: ATOM };
+    // 𝟏 as papers write it (sizes follow from the context; the plain form keeps them)
+    if (c === 1) return { s: "𝟏", p: ATOM };
+    if (r === 1) return { s: "𝟏ᵀ", p: POSTFIX };
+    return { s: "𝟏𝟏ᵀ", p: PRODUCT };
   }
 
   protected zerosDoc(): Doc {

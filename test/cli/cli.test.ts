@@ -119,7 +119,7 @@ describe("engine definitions", () => {
   it("names a repeated subexpression and shows it as 'where C = ...'", async () => {
     const r = await cli(["run", example("gp-inputs-3d.matdiff")]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("∂f/∂X = s2/l² (C − diag(C ones(N)))X\n  where C = exp(−1/(2l²) D2) ⊙ (K⁻¹yyᵀK⁻¹ − K⁻¹)");
+    expect(r.stdout).toContain("∂f/∂X = s2/l² (C − diag(C𝟏))X\n  where C = exp(−1/(2l²) D2) ⊙ (K⁻¹yyᵀK⁻¹ − K⁻¹)");
   });
 
   it("lists them under 'definitions' in batch, in order, as [name, plain]", async () => {

@@ -50,14 +50,14 @@ describe("fast parser ≡ nearley", () => {
   });
 
   it("on random expressions of the grammar", () => {
-    const leaf = fc.constantFrom("x", "X", "A1", "sigma_n", "β", "2", "0.5", "1e-3", "?H", "I", "tr", "pi");
+    const leaf = fc.constantFrom("x", "X", "A1", "sigma_n", "β", "2", "0.5", "1e-3", "?H", "I", "tr", "pi", "π", "𝟏", "½", "⅔");
     const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
       e: fc.oneof(
         { depthSize: "small", withCrossShrink: true },
         leaf,
         fc.tuple(tie("e"), fc.constantFrom("+", "-", "−", "*", "/", ".*", "⊙", "./", "⊘", "⊗", "^", ".^", ":"), tie("e")).map(([a, op, b]) => `${a} ${op} ${b}`),
         fc.tuple(fc.constantFrom("-", "+", "−"), tie("e")).map(([op, a]) => `${op}${a}`),
-        fc.tuple(tie("e"), fc.constantFrom("'", "ᵀ", "⁻¹")).map(([a, op]) => `${a}${op}`),
+        fc.tuple(tie("e"), fc.constantFrom("'", "ᵀ", "⁻¹", "⁻ᵀ", "²", "⁻²", "¹⁰")).map(([a, op]) => `${a}${op}`),
         tie("e").map((a) => `(${a})`),
         fc.tuple(fc.constantFrom("tr", "inv", "exp", "f", "kron"), fc.array(tie("e"), { minLength: 1, maxLength: 3 })).map(([f, as]) => `${f}(${as.join(", ")})`),
         tie("e").map((a) => `${a}^-1`),
@@ -67,7 +67,7 @@ describe("fast parser ≡ nearley", () => {
   });
 
   it("on random token soup (statements included)", () => {
-    const token = fc.constantFrom("x", "n", "2", "+", "-", "*", ":", "'", "(", ")", ",", ";", "\n", "=", "^", "grad", "wrt", "vector", "matrix", "scalar", "spd", "tr", "# c\n", " ");
+    const token = fc.constantFrom("x", "n", "2", "½", "²", "⁻¹", "𝟏", "+", "-", "*", ":", "'", "(", ")", ",", ";", "\n", "=", "^", "grad", "wrt", "vector", "matrix", "scalar", "spd", "tr", "# c\n", " ");
     fc.assert(
       fc.property(fc.array(token, { maxLength: 14 }), (ts) => {
         const text = ts.join(" ");

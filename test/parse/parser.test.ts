@@ -23,6 +23,11 @@ describe("spellings that mean the same", () => {
     ["A : B*X", ["A : (B*X)", "tr(A'*B*X)"]],
     ["x'*X*x", ["(X'*x)'*x", "x'*X'*x"]],
     ["a*b - c", ["-c + b*a", "+a*b-c"]],
+    // the glyphs unicode answers print read back (a unicode answer can be pasted in)
+    ["a/2 + a^2 - tr(X^-2)", ["½*a + a² − tr(X⁻²)", "a*½ + a*a - tr(X⁻¹*X⁻¹)"]],
+    ["tr(inv(X)'*A) + a^3/3", ["tr(X⁻ᵀ*A) + ⅓*a³"]],
+    ["pi*a + x'*ones(n)", ["π*a + x'*𝟏", "a*π + 𝟏ᵀ*x"]],
+    ["sum(x ./ (x .* x))", ["sum(x ⊘ (x ⊙ x))"]],
   ];
   for (const [canonical, others] of SAME) {
     for (const o of others) {
@@ -31,6 +36,10 @@ describe("spellings that mean the same", () => {
       });
     }
   }
+
+  it("𝟏 takes its length from where it stands, and says so when nothing fixes it", () => {
+    expect(() => problem("x : vector(n)\ngrad sum(𝟏) wrt x")).toThrow(/the length of 𝟏 cannot be inferred here/);
+  });
 
   it("reads a frobenius sum as (G : dX) + (H : dX)", () => {
     const r = parseExpression("G : X + H : X");

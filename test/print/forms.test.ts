@@ -3,7 +3,7 @@
 import katex from "katex";
 import { describe, expect, it } from "vitest";
 import { printExpr } from "../../src/print/index.js";
-import { answers, problem } from "../helpers.js";
+import { answers, expectNumericallyRight, plainGradients, problem, unicodeGradients } from "../helpers.js";
 
 
 const PROBLEMS = [
@@ -58,5 +58,23 @@ describe("unicode form", () => {
   it("juxtaposes single letters and spaces out longer names", () => {
     const [a] = answers("W1 : matrix(m, d); x : vector(d); W2 : matrix(k, m); y : vector(k)\ngrad norm2(W2*W1*x - y)^2 wrt W1");
     expect(printExpr(a!.results[0]!.value, "unicode")).toBe("2 W2ᵀ(W2 W1 x − y)xᵀ");
+  });
+});
+
+describe("broadcasts in sums", () => {
+  it("a scalar times 𝟏 keeps its 𝟏 in unicode and LaTeX (never reads like a product); a number reads alone", () => {
+    const [a] = answers("x : vector(n); t : scalar\njacobian exp(t)*ones(n) + t^2*x wrt t");
+    const J = a!.results[0]!.value;
+    expect(printExpr(J, "unicode")).toBe("2t x + exp(t) 𝟏");
+    expect(printExpr(J, "latex")).toBe("2 t x + \\exp\\left(t\\right) \\mathbf{1}_{n}");
+    expect(printExpr(J, "plain")).toBe("2*t*x + exp(t)");
+    const [b] = answers("x : vector(n)\njacobian sigmoid(x) wrt x"); // checked numerically in test/calculus/jacobians.test.ts
+    expect(unicodeGradients(b!)[0]).toBe("diag(sigmoid(x) ⊙ (1 − sigmoid(x)))");
+  });
+
+  it("sums over a broadcast axis are sizes: ones(a, b)·ones(b, c) = b·ones(a, c)", () => {
+    const [a] = expectNumericallyRight("X : matrix(n, d); mu : vector(d)\ngrad sum(X - ones(n)*mu') + norm2(X - ones(n)*mu')^2 wrt mu");
+    expect(plainGradients(a!)[0]).toBe("2*n*mu - n - 2*X'*ones(n)");
+    expect(unicodeGradients(a!)[0]).toBe("2n mu − n 𝟏 − 2Xᵀ𝟏");
   });
 });

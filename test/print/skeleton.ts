@@ -72,6 +72,7 @@ export function skeleton(text: string, form: FormName, known: readonly string[])
     if (form === "unicode") {
       t = [...t].map((c) => (VULGAR[c] ? ` ${VULGAR[c]} ` : c)).join("");
       t = t.replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+/g, (s) => ` ${[...s].map((c) => SUPER[c]).join("")} `);
+      t = t.replace(/𝟏/gu, " "); // 𝟏, the ones of plain's ones(n), juxtaposes with names (C𝟏xᵀ)
     }
     t = t.replace(/\b(?:ones|zeros|eye)\([^)]*\)/g, " ");
     const re = new RegExp(`(${NUMBER.source})|(${NAME.source})|[\\s\\S]`, "gu");
