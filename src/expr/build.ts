@@ -684,10 +684,15 @@ export function div(a: Expr, s: Expr): Expr {
 
 // ---------------------------------------------------------------- elementwise
 
-/** A scalar stands for a constant array of the other operand's shape (NumPy broadcasting). */
+/**
+ * A scalar stands for a constant array of the other operand's shape, a row 1×m for the n×m array
+ * of n copies (𝟏 row) and a column n×1 for m copies (col 𝟏ᵀ): NumPy broadcasting, written out.
+ */
 export function broadcast(e: Expr, shape: Shape): Expr {
   if (shapeEquals(e.shape, shape)) return e;
   if (isScalar(e)) return mul([e, ones(shape)]);
+  if (e.shape[0] === 1 && e.shape[1] === shape[1]) return mul([ones([shape[0], 1]), e]);
+  if (e.shape[1] === 1 && e.shape[0] === shape[0]) return mul([e, transpose(ones([shape[1], 1]))]);
   throw new InternalError(`internal: cannot broadcast ${formatShape(e.shape)} to ${formatShape(shape)}`);
 }
 
@@ -703,6 +708,40 @@ export function addB(a: Expr, b: Expr): Expr {
 export function subB(a: Expr, b: Expr): Expr {
   const s = elementwiseResult(a.shape, b.shape, "-");
   return sub(broadcast(a, s), broadcast(b, s));
+}
+
+/**
+ * u𝟏ᵀ or 𝟏uᵀ: an array whose columns (rows) are all the one vector u, as a broadcast writes it.
+ * Elementwise operations act on u alone: (u𝟏ᵀ) ⊙ (v𝟏ᵀ) = (u ⊙ v)𝟏ᵀ, f(u𝟏ᵀ) = f(u)𝟏ᵀ, so the
+ * derivative of sum((X − 𝟏μᵀ) ⊘ 𝟏σᵀ) reads with μ and σ, not with n copies of them.
+ */
+interface Spread {
+  inner: Expr;
+  ones: Expr;
+  right: boolean;
+}
+
+function spread(e: Expr): Spread | undefined {
+  if (e.kind !== "mul" || e.shape[0] === 1 || e.shape[1] === 1) return undefined;
+  const last = e.args[e.args.length - 1]!;
+  if (last.kind === "ones" && last.shape[0] === 1) return { inner: mul(e.args.slice(0, -1)), ones: last, right: true };
+  const i = e.args.findIndex((f) => !isScalar(f));
+  const first = e.args[i];
+  if (first?.kind === "ones" && first.shape[1] === 1) return { inner: mul([...e.args.slice(0, i), ...e.args.slice(i + 1)]), ones: first, right: false };
+  return undefined;
+}
+
+/** The spreads of `arrays`, when all spread one 𝟏 the same way. */
+function commonSpread(arrays: readonly Expr[]): Spread[] | undefined {
+  const spreads = arrays.map(spread);
+  const first = spreads[0];
+  if (!first || !spreads.every((s) => s && s.ones === first.ones && s.right === first.right)) return undefined;
+  return spreads as Spread[];
+}
+
+/** f applied to the vector a spread repeats, spread again. */
+function respread(s: Spread, inner: Expr): Expr {
+  return s.right ? mul([inner, s.ones]) : mul([s.ones, inner]);
 }
 
 export function hadamard(factors: readonly Expr[]): Expr {
@@ -731,6 +770,8 @@ export function hadamard(factors: readonly Expr[]): Expr {
       }
     }
   }
+  const spreads = arrays.length >= 2 ? commonSpread(arrays) : undefined;
+  if (spreads) return mul([...scalars, respread(spreads[0]!, hadamard(spreads.map((p) => p.inner)))]);
   // A ⊙ (N ⊘ D) = (A ⊙ N) ⊘ D: one quotient, so common factors can cancel
   const quotient = arrays.findIndex((a) => a.kind === "hdiv");
   if (quotient >= 0) {
@@ -751,6 +792,12 @@ export function hdiv(a: Expr, b: Expr): Expr {
   if (isScalar(b)) return div(a, b);
   if (b.kind === "ones") return broadcast(a, shape);
   if (isZero(a)) return zeros(shape);
+  const sb = spread(b);
+  if (sb) {
+    // (u𝟏ᵀ) ⊘ (v𝟏ᵀ) = (u ⊘ v)𝟏ᵀ, and c ⊘ (v𝟏ᵀ) = (c ⊘ v)𝟏ᵀ
+    const sa = isScalar(a) ? a : a.kind === "ones" ? num1 : commonSpread([a, b])?.[0]?.inner;
+    if (sa) return respread(sb, hdiv(sa, sb.inner));
+  }
   const [c, rest] = splitCoeff(a);
   if (!Q.isOne(c)) return scale(c, hdiv(rest, b));
   const [cb, restb] = b.kind === "add" ? sumContent(b) : splitCoeff(b);
@@ -832,6 +879,8 @@ export function epow(a: Expr, b: Expr): Expr {
   // |a|.^k = a.^k for an even k
   const k = constantExponent(b);
   if (k && a.kind === "apply" && a.fn === "abs" && Q.isInteger(k) && k.num % 2 === 0) return epow(a.args[0]!, b);
+  const sa = isScalar(b) ? spread(a) : undefined;
+  if (sa) return respread(sa, epow(sa.inner, b));
   return node("epow", shape, [broadcast(a, shape), broadcast(b, shape)]);
 }
 
@@ -938,12 +987,12 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
       return rawApply(fn, shapeOrThrow(vecShape(coreDims, a.shape), "vec"), [a]);
     case "exp":
       if (isZero(a)) return ones(a.shape);
-      return rawApply(fn, a.shape, [a]);
+      return elementwiseApply(fn, a);
     case "log":
       if (isOneScalar(a) || a.kind === "ones") return zeros(a.shape);
       // log|X| as papers write it is logdet(X) (same domain: det > 0)
       if (a.kind === "apply" && a.fn === "det") return applyFn("logdet", [a.args[0]!]);
-      return rawApply(fn, a.shape, [a]);
+      return elementwiseApply(fn, a);
     case "sqrt":
     case "sin":
     case "cos":
@@ -959,13 +1008,20 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
         const at0 = AT_ZERO[fn];
         if (at0 !== undefined) return scale(at0, ones(a.shape));
       }
-      return rawApply(fn, a.shape, [a]);
+      return elementwiseApply(fn, a);
     case "abs":
       if (isZero(a)) return zeros(a.shape);
-      return rawApply(fn, a.shape, [a]);
+      return elementwiseApply(fn, a);
     default:
       return assertNever(fn);
   }
+}
+
+/** An elementwise function: of a spread, the spread of the function (exp(u𝟏ᵀ) = exp(u)𝟏ᵀ). */
+function elementwiseApply(fn: FnName, a: Expr): Expr {
+  const s = spread(a);
+  if (s) return respread(s, applyFn(fn, [s.inner]));
+  return rawApply(fn, a.shape, [a]);
 }
 
 function diagOf(fn: "diagm" | "diagv", a: Expr): Expr {

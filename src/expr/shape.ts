@@ -16,6 +16,8 @@ export interface DimAlgebra<D> {
   unify(a: D, b: D): boolean;
   /** Known to be exactly 1 (never true of a dimension name or an unknown). */
   isOne(a: D): boolean;
+  /** Known to be a size other than 1 (a dimension name, n*m, or an integer > 1; never an unknown). */
+  isKnownNotOne(a: D): boolean;
   one: D;
   product(a: D, b: D): D | undefined;
 }
@@ -44,6 +46,22 @@ export function elementwiseShape<D>(alg: DimAlgebra<D>, what: string, a: Sh<D>, 
   if (isScalarShape(alg, b)) return ok(a);
   if (alg.unify(a[0], b[0]) && alg.unify(a[1], b[1])) return ok(a);
   return fail({ code: "clash", what, left: a, right: b });
+}
+
+/**
+ * `+ - .* ./ .^` as the user writes them: equal shapes, a scalar, or (as in NumPy) a row 1×m or a
+ * column n×1 against an n×m operand, stretched along the axis the other has and it lacks:
+ * `X - mu'` for an n×d X and a d-vector mu. The core constructors never broadcast on their own.
+ */
+export function broadcastShape<D>(alg: DimAlgebra<D>, what: string, a: Sh<D>, b: Sh<D>): RuleResult<D> {
+  if (isScalarShape(alg, a)) return ok(b);
+  if (isScalarShape(alg, b)) return ok(a);
+  for (const axis of [0, 1] as const) {
+    const other = 1 - axis;
+    if (alg.isOne(a[axis]) && alg.isKnownNotOne(b[axis]) && alg.unify(a[other], b[other])) return ok(b);
+    if (alg.isOne(b[axis]) && alg.isKnownNotOne(a[axis]) && alg.unify(a[other], b[other])) return ok(a);
+  }
+  return elementwiseShape(alg, what, a, b);
 }
 
 /** `*`: matrix product, or scaling when either side is a scalar. */
@@ -116,6 +134,7 @@ export function dimProduct(a: Dim, b: Dim): Dim {
 export const coreDims: DimAlgebra<Dim> = {
   unify: (a, b) => a === b,
   isOne: (a) => a === 1,
+  isKnownNotOne: (a) => a !== 1,
   one: 1,
   product: dimProduct,
 };

@@ -49,6 +49,11 @@ export class Unifier implements DimAlgebra<DimVar> {
     return this.find(a).value === 1;
   }
 
+  isKnownNotOne(a: DimVar): boolean {
+    const v = this.find(a).value;
+    return v !== undefined && v !== 1;
+  }
+
   product(a: DimVar, b: DimVar): DimVar | undefined {
     const va = this.find(a).value;
     const vb = this.find(b).value;

@@ -6,7 +6,6 @@
 
 import {
   add,
-  addB,
   applyFn,
   broadcast,
   dimValue,
@@ -22,7 +21,6 @@ import {
   neg,
   ones,
   pow,
-  subB,
   transpose,
   inv,
   numeric,
@@ -32,9 +30,11 @@ import {
 import { componentName, dvar, partial, sym, type Expr, type Sym } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 import {
+  broadcastShape,
+  coreDims,
   dimProduct,
   divideShape,
-  elementwiseShape,
+  isScalarShape,
   frobeniusShape,
   kronShape,
   productShape,
@@ -318,14 +318,14 @@ export class Resolver {
     const terms: Array<{ negative: boolean; t: Inferred }> = [];
     for (const { node, via } of parts) {
       const t = this.infer(node);
-      shape = shape && via ? this.check(elementwiseShape(this.u, via.op, shape, t.shape), { ...via, left: parts[0]!.node }, [parts[0]!.node, node]) : t.shape;
+      shape = shape && via ? this.check(broadcastShape(this.u, via.op, shape, t.shape), { ...via, left: parts[0]!.node }, [parts[0]!.node, node]) : t.shape;
       terms.push({ negative: via?.op === "-", t });
     }
     return {
       shape: shape!,
       build: () => {
         const built = terms.map(({ negative, t }) => (negative ? neg(t.build()) : t.build()));
-        const target = built.find((b) => b.shape[0] !== 1 || b.shape[1] !== 1)?.shape ?? built[0]!.shape;
+        const target = broadcastTarget(built);
         return add(built.map((b) => broadcast(b, target)));
       },
     };
@@ -495,10 +495,8 @@ export class Resolver {
     const operands = [e.left, e.right];
     switch (e.op) {
       case "+":
-      case "-": {
-        const shape = this.check(elementwiseShape(this.u, e.op, a.shape, b.shape), e, operands);
-        return { shape, build: () => (e.op === "+" ? addB(a.build(), b.build()) : subB(a.build(), b.build())) };
-      }
+      case "-":
+        return this.inferSum(e);
       case "*": {
         const shape = this.check(productShape(this.u, a.shape, b.shape), e, operands);
         return { shape, build: () => mul([a.build(), b.build()]) };
@@ -510,9 +508,18 @@ export class Resolver {
       case ".*":
       case "./":
       case ".^": {
-        const shape = this.check(elementwiseShape(this.u, e.op, a.shape, b.shape), e, operands);
+        const shape = this.check(broadcastShape(this.u, e.op, a.shape, b.shape), e, operands);
         const make = e.op === ".*" ? (x: Expr, y: Expr) => hadamard([x, y]) : e.op === "./" ? hdiv : epow;
-        return { shape, build: () => make(a.build(), b.build()) };
+        return {
+          shape,
+          build: () => {
+            // a row or column meets an array: written out (𝟏 row, col 𝟏ᵀ); a scalar stays a scalar
+            const [x, y] = [a.build(), b.build()];
+            const target = broadcastTarget([x, y]);
+            const stretch = (v: Expr) => (isScalarShape(coreDims, v.shape) ? v : broadcast(v, target));
+            return make(stretch(x), stretch(y));
+          },
+        };
       }
       case ":": {
         const shape = this.check(frobeniusShape(this.u, a.shape, b.shape), e, operands);
@@ -579,7 +586,7 @@ export class Resolver {
           });
         }
         const op = fn ?? err.what;
-        return this.error("shape", `'${op}' needs operands of the same shape (or a scalar), but ${this.snippet(l)} is ${ls} and ${this.snippet(r)} is ${rs}`, span);
+        return this.error("shape", `'${op}' needs operands of the same shape (or a scalar, or a row or column to broadcast), but ${this.snippet(l)} is ${ls} and ${this.snippet(r)} is ${rs}`, span);
       }
       case "not-square": {
         const a = operands[0]!;
@@ -644,6 +651,13 @@ function constantValue(e: SExpr): Q.Rational | undefined {
  * JSON `decls` object has no order at all): plain declarations first, then those that depend on a
  * parameter, then definitions and queries in the order written.
  */
+/** The shape operands of + − .* ./ .^ broadcast to: each axis is the first size other than 1. */
+function broadcastTarget(operands: readonly Expr[]): Shape {
+  const rows = operands.find((o) => o.shape[0] !== 1)?.shape[0] ?? 1;
+  const cols = operands.find((o) => o.shape[1] !== 1)?.shape[1] ?? 1;
+  return [rows, cols];
+}
+
 export function inResolutionOrder(items: readonly SourcedStatement[]): SourcedStatement[] {
   const rank = (i: SourcedStatement) => (i.stmt.type !== "decl" ? 2 : i.stmt.param ? 1 : 0);
   return [...items].sort((a, b) => rank(a) - rank(b));

@@ -35,7 +35,7 @@ describe("errors a user can make", () => {
 
   it("names shapes in a sum clash", () => {
     const d = diagnosticOf("A : matrix(n, m); B : matrix(m, n)\ngrad sum(A + B) wrt A");
-    expect(d.message).toBe("'+' needs operands of the same shape (or a scalar), but A is n×m and B is m×n");
+    expect(d.message).toBe("'+' needs operands of the same shape (or a scalar, or a row or column to broadcast), but A is n×m and B is m×n");
   });
 
   it("needs square matrices for inv, det, logdet, tr", () => {
