@@ -44,8 +44,11 @@ type        -> %kw_scalar                    {% ([k]) => ({ kw: k, dims: [], las
 
 oneDimType  -> %kw_vector {% id %} | %kw_symmetric {% id %} | %kw_spd {% id %}
 
-# A dimension: a name (unified across the problem) or a positive integer.
-dim         -> ident {% id %} | %number {% id %}
+# A dimension: a name (unified across the problem), a positive integer, or a product of those
+# (vector(n*m), the size of vec(X) or of a Kronecker product).
+dim         -> dimAtom                       {% id %}
+             | dim "*" dimAtom               {% ([a, , b]) => S.mkDimProduct(a, b) %}
+dimAtom     -> ident {% ([t]) => S.mkDim(t) %} | %number {% ([t]) => S.mkDim(t) %}
 
 definition  -> ident "=" expr                {% ([n, , e]) => S.mkDef(n, e) %}
 

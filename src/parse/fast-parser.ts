@@ -139,8 +139,14 @@ class Reader {
     throw GIVE_UP;
   }
 
-  private dim(): Token {
-    return this.expectType((type) => type === "name" || type === "fn" || type === "number");
+  private dim(): S.DimLit {
+    const atom = () => S.mkDim(this.expectType((type) => type === "name" || type === "fn" || type === "number"));
+    let d = atom();
+    while (this.at("*")) {
+      this.take();
+      d = S.mkDimProduct(d, atom());
+    }
+    return d;
   }
 
   // ---------------------------------------------------------------- expressions, loosest first

@@ -178,21 +178,23 @@ export class Resolver {
 
   private declare(s: Extract<Statement, { type: "decl" }>): void {
     this.checkNewName(s.name);
-    const dims: Dim[] = s.dims.map((d) => {
-      if (/^\d/.test(d.text)) {
-        const n = Number(d.text);
+    const factor = (text: string, span: Span): Dim => {
+      if (/^\d/.test(text)) {
+        const n = Number(text);
         if (!Number.isInteger(n) || n < 1 || n > 1e6) {
-          this.error("shape", `a dimension must be a positive integer, not ${d.text}`, d.span);
+          this.error("shape", `a dimension must be a positive integer, not ${text}`, span);
         }
         return n;
       }
-      if (this.problem.vars.has(d.text) || this.problem.defsByName.has(d.text) || RESERVED_NAMES.has(d.text)) {
-        this.error("syntax", `'${d.text}' is a value, not a dimension`, d.span);
+      if (this.problem.vars.has(text) || this.problem.defsByName.has(text) || RESERVED_NAMES.has(text)) {
+        this.error("syntax", `'${text}' is a value, not a dimension`, span);
       }
-      if (d.text === s.name.name) this.error("syntax", `'${d.text}' cannot be both a value and its own dimension`, d.span);
-      this.problem.dims.add(d.text);
-      return d.text;
-    });
+      if (text === s.name.name) this.error("syntax", `'${text}' cannot be both a value and its own dimension`, span);
+      this.problem.dims.add(text);
+      return text;
+    };
+    // n*m: the product of its factors, as vec and kron sizes are written (eye(n*m))
+    const dims: Dim[] = s.dims.map((d) => d.text.split("*").map((t) => factor(t, d.span)).reduce(dimProduct));
     let shape: Shape;
     switch (s.typeKind) {
       case "scalar":

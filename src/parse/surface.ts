@@ -126,13 +126,22 @@ export function mkIdent(t: Token): Ident {
   return { name: t.text, span: tokSpan(t) };
 }
 
-export function mkDecl(name: Token, param: Token | null, typeTok: Token, dims: Token[], last: Token): Statement {
+export function mkDim(t: Token): DimLit {
+  return { text: t.text, span: tokSpan(t) };
+}
+
+/** n*m as a dimension: its text is the factors joined by '*' (white space dropped). */
+export function mkDimProduct(a: DimLit, b: DimLit): DimLit {
+  return { text: `${a.text}*${b.text}`, span: join(a.span, b.span) };
+}
+
+export function mkDecl(name: Token, param: Token | null, typeTok: Token, dims: DimLit[], last: Token): Statement {
   return {
     type: "decl",
     name: mkIdent(name),
     ...(param ? { param: mkIdent(param) } : {}),
     typeKind: typeTok.text as TypeKind,
-    dims: dims.map((d) => ({ text: d.text, span: tokSpan(d) })),
+    dims,
     span: join(tokSpan(name), tokSpan(last)),
   };
 }

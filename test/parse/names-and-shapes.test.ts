@@ -1,6 +1,6 @@
 // Names and shapes: dimension unification, I by inference, 1×1 as scalar, and the errors.
 import { describe, expect, it } from "vitest";
-import { answers, diagnosticOf, expectNumericallyRight, plainGradients, problem } from "../helpers.js";
+import { answers, diagnosticOf, expectNumericallyRight, plainGradients, problem, unicodeGradients } from "../helpers.js";
 import { printExpr } from "../../src/print/index.js";
 
 describe("shapes", () => {
@@ -102,5 +102,19 @@ describe("errors a user can make", () => {
 
   it("needs an integer exponent for a matrix power", () => {
     expect(diagnosticOf("X : matrix(n, n); a : scalar\ngrad tr(X^a) wrt X").message).toMatch(/integer exponent/);
+  });
+});
+
+describe("dimensions that are products", () => {
+  it("vector(n*m) is the size of vec(X) and of a Kronecker product, and unifies with them", () => {
+    const [a] = expectNumericallyRight("x : vector(n * m); A : matrix(n,n); B : matrix(m,m)\ngrad x'*kron(A,B)*x wrt x");
+    expect(unicodeGradients(a!)).toEqual(["(A ⊗ B + Aᵀ ⊗ Bᵀ)x"]);
+    expectNumericallyRight("x : vector(m*n); X : matrix(n,m)\ngrad (vec(X)'*x)^2 wrt x");
+  });
+
+  it("a product with a missing factor is a syntax error at the caret", () => {
+    const d = diagnosticOf("x : vector(n*)\ngrad x'*x wrt x");
+    expect(d.kind).toBe("syntax");
+    expect(d.span?.col).toBe(14);
   });
 });
