@@ -39,6 +39,7 @@ ident       -> %name {% id %} | %fn {% id %}
 
 type        -> %kw_scalar                    {% ([k]) => ({ kw: k, dims: [], last: k }) %}
              | %kw_positive                  {% ([k]) => ({ kw: k, dims: [], last: k }) %}
+             | %kw_integer                   {% ([k]) => ({ kw: k, dims: [], last: k }) %}
              | oneDimType "(" dim ")"        {% ([k, , d, c]) => ({ kw: k, dims: [d], last: c }) %}
              | %kw_matrix "(" dim "," dim ")" {% ([k, , a, , b, c]) => ({ kw: k, dims: [a, b], last: c }) %}
 

@@ -33,6 +33,11 @@ import type { Problem } from "../parse/resolve.js";
 import { printExpr } from "../print/index.js";
 import { rulesFor } from "./identities.js";
 
+/** X^k with a matrix X and a symbolic (integer) k. */
+function isSymbolicPower(e: Expr): boolean {
+  return e.kind === "pow" && !isScalar(e) && e.args[1]!.kind !== "num";
+}
+
 export class DifferentialContext {
   private readonly memo = new Map<Expr, Expr>();
   private readonly dependsMemo = new Map<string, boolean>();
@@ -118,6 +123,7 @@ export class DifferentialContext {
       case "inv":
         return this.byRule("inv", e.args[0]!);
       case "apply":
+        if (e.fn === "tr" && isSymbolicPower(e.args[0]!)) return this.dTracePower(e.args[0]!);
         return this.byRule(e.fn, e.args[0]!);
       default:
         return assertNever(e);
@@ -174,9 +180,24 @@ export class DifferentialContext {
     return terms.length === 0 ? zeros(e.shape) : add(terms);
   }
 
+  /**
+   * d tr(M^k) = k tr(M^(k−1) dM) for an integer k, by the cyclic trace: the k terms of d(M^k) all
+   * become the same one (Matrix Cookbook (2012) eq. (121) for M = X). Outside a trace they stay k
+   * different terms, which a symbolic k cannot write.
+   */
+  private dTracePower(power: Expr): Expr {
+    const [base, k] = power.args as [Expr, Expr];
+    this.trace?.add("d-trace-power");
+    const dM = this.d(base);
+    return isZero(dM) ? zeros([1, 1]) : mul([k, applyFn("tr", [mul([pow(base, sub(k, num1)), dM])])]);
+  }
+
   /** d(X^k) = Σ_{r=0}^{k-1} X^r dX X^(k-1-r) for a positive integer k (Matrix Cookbook (91) form). */
   private dMatrixPower(base: Expr, k: Expr): Expr {
-    if (k.kind !== "num" || !Q.isInteger(k.value) || k.value.num < 1) {
+    if (k.kind !== "num") {
+      return fail("unsupported", "the differential of a matrix power X^k with a symbolic k is a sum of k terms; only its trace, tr(X^k) (or tr(M^k)), can be written");
+    }
+    if (!Q.isInteger(k.value) || k.value.num < 1) {
       throw new Error("internal: matrix power must be a positive integer after canonicalisation");
     }
     const n = k.value.num;

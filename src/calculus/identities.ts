@@ -241,6 +241,7 @@ export const STRUCTURAL_RULES: ReadonlyArray<{ id: string; statement: string; ci
   { id: "d-quotient", statement: "d(A ⊘ B) = dA ⊘ B − (A ⊙ dB) ⊘ (B ⊙ B)", cite: "elementwise quotient rule" },
   { id: "d-scalar-power", statement: "d(x^p) = p x^(p−1) dx", cite: "power rule" },
   { id: "d-matrix-power", statement: "d(X^k) = Σᵣ Xʳ dX X^(k−1−r)", cite: "Matrix Cookbook (2012) eq. (91)" },
+  { id: "d-trace-power", statement: "d tr(M^k) = k tr(M^(k−1) dM), k an integer", cite: "cyclic trace; Matrix Cookbook (2012) eq. (121)" },
   { id: "d-elementwise-power", statement: "d(A.^B) = B ⊙ A.^(B−1) ⊙ dA + A.^B ⊙ log(A) ⊙ dB", cite: "elementwise power rule" },
   { id: "read-off", statement: "df = G : dX ⇒ ∂f/∂X = G", cite: "Magnus & Neudecker, first identification theorem" },
   { id: "symmetric-gradient", statement: "X symmetric: ∂f/∂X = (G + Gᵀ)/2", cite: "the symmetric gradient (LANGUAGE.md section 3)" },

@@ -82,6 +82,9 @@ export function sampleValue(v: VarInfo, dims: ReadonlyMap<string, number>, rng: 
       return [[scalarOf(kind, false, rng)]];
     case "positive":
       return [[scalarOf(kind, true, rng)]];
+    case "integer":
+      // a power's exponent: small whole numbers keep X^k well inside floating point
+      return [[rng.int(1, 4)]];
     case "vector": {
       const a = normalMatrix(r, 1, rng, entryScale(kind, rng));
       // a negative point flips most entries negative, so sign-blind claims show

@@ -123,7 +123,7 @@ class Reader {
     }
     this.expect(":");
     const kw = this.take();
-    if (kw.type === "kw_scalar" || kw.type === "kw_positive") return S.mkDecl(name, param, kw, [], kw);
+    if (kw.type === "kw_scalar" || kw.type === "kw_positive" || kw.type === "kw_integer") return S.mkDecl(name, param, kw, [], kw);
     if (ONE_DIM_TYPES.has(kw.type)) {
       this.expect("(");
       const d = this.dim();

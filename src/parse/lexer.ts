@@ -9,6 +9,7 @@ import { tick } from "../budget.js";
 export const KEYWORDS = [
   "scalar",
   "positive",
+  "integer",
   "vector",
   "matrix",
   "symmetric",

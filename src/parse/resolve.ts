@@ -199,6 +199,7 @@ export class Resolver {
     switch (s.typeKind) {
       case "scalar":
       case "positive":
+      case "integer":
         shape = [1, 1];
         break;
       case "vector":
@@ -217,7 +218,7 @@ export class Resolver {
       if (!p) this.error("unknown-name", `'${s.param.name}' must be declared before ${s.name.name} can depend on it`, s.param.span);
       if (p.shape[1] !== 1) this.error("shape", `a parameter must be a scalar or a vector; ${p.name} is ${p.shape[0]}×${p.shape[1]}`, s.param.span);
     }
-    const symmetric = s.typeKind === "symmetric" || s.typeKind === "spd" || s.typeKind === "scalar" || s.typeKind === "positive";
+    const symmetric = s.typeKind === "symmetric" || s.typeKind === "spd" || s.typeKind === "scalar" || s.typeKind === "positive" || s.typeKind === "integer";
     const info: VarInfo = {
       name: s.name.name,
       typeKind: s.typeKind,
@@ -248,8 +249,13 @@ export class Resolver {
     }
     const vars = wrt.map((w) => {
       const v = this.problem.vars.get(w.name);
-      if (v) return v;
       const src = wrtSource ?? this.source;
+      if (v?.typeKind === "integer") {
+        this.errorIn(src, "unsupported", `'${w.name}' is declared integer: there is no derivative with respect to it`, w.span, {
+          hint: `declare it scalar to differentiate with respect to it (X^${w.name} then needs a number for the power)`,
+        });
+      }
+      if (v) return v;
       if (this.problem.defsByName.has(w.name)) {
         this.errorIn(src, "unknown-name", `'${w.name}' is defined, not declared: differentiate with respect to a declared variable`, w.span);
       }
@@ -547,8 +553,12 @@ export class Resolver {
     }
     const shape = this.check(squareShape(this.u, "^", a.shape), e, [e.left]);
     const k = constantValue(e.right);
+    if (k === undefined && this.isIntegerExpression(e.right)) {
+      // X^k for a declared `integer` k (or a size): differentiable inside a trace, tr(X^k)
+      return { shape, build: () => pow(a.build(), b.build()) };
+    }
     if (k === undefined || !Q.isInteger(k)) {
-      this.error("shape", "a matrix power needs an integer exponent written as a number (X^2, X^-1)", e.right.span, {
+      this.error("shape", "a matrix power needs an integer exponent: a number (X^2, X^-1), or a variable declared integer (X^k, X^(k-1))", e.right.span, {
         hint: "for an elementwise power use .^",
       });
     }
@@ -556,6 +566,22 @@ export class Resolver {
       this.error("limit", `matrix power ${k.num} is beyond the supported range (|k| ≤ 64)`, e.right.span);
     }
     return { shape, build: () => pow(a.build(), numeric(k)) };
+  }
+
+  /** Built from integers, sizes and variables declared `integer` with + - * only. */
+  private isIntegerExpression(e: SExpr): boolean {
+    switch (e.type) {
+      case "num":
+        return Q.isInteger(e.value);
+      case "name":
+        return this.problem.dims.has(e.name) || this.problem.vars.get(e.name)?.typeKind === "integer";
+      case "unary":
+        return this.isIntegerExpression(e.arg);
+      case "binary":
+        return (e.op === "+" || e.op === "-" || e.op === "*") && this.isIntegerExpression(e.left) && this.isIntegerExpression(e.right);
+      default:
+        return false;
+    }
   }
 
   // ---------------------------------------------------------------- errors

@@ -24,8 +24,11 @@ export type SExpr =
   | { type: "binary"; op: BinOp; left: SExpr; right: SExpr; opSpan: Span; span: Span }
   | { type: "postfix"; op: "'" | "⁻¹"; arg: SExpr; span: Span };
 
-/** `positive` is a scalar known to be > 0 (the check draws it positive). */
-export type TypeKind = "scalar" | "positive" | "vector" | "matrix" | "symmetric" | "spd";
+/**
+ * `positive` is a scalar known to be > 0 (the check draws it positive); `integer` a scalar known
+ * to be a whole number, for symbolic powers tr(X^k) (the check draws it from 1 to 4).
+ */
+export type TypeKind = "scalar" | "positive" | "integer" | "vector" | "matrix" | "symmetric" | "spd";
 
 export interface DimLit {
   text: string;

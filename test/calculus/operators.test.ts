@@ -3,7 +3,7 @@
 // at random sizes and its printed form pinned. relu/abs/norm1 are differentiated almost
 // everywhere; the check draws points away from their kinks.
 import { describe, expect, it } from "vitest";
-import { expectNumericallyRight, plainGradients } from "../helpers.js";
+import { diagnosticOf, expectNumericallyRight, plainGradients, unicodeGradients } from "../helpers.js";
 
 type Row = [expr: string, decls: string, wrt: string, expected: string];
 
@@ -70,3 +70,19 @@ for (const [family, rows] of Object.entries(FAMILIES)) {
     }
   });
 }
+
+describe("symbolic integer powers (k : integer)", () => {
+  it("tr(X^k) gives k(X^(k−1))ᵀ (Matrix Cookbook (2012) eq. (121)) and tr((XᵀX)^p) gives 2pX(XᵀX)^(p−1)", () => {
+    const [a] = expectNumericallyRight("X : matrix(n,n); k : integer\ngrad tr(X^k) wrt X");
+    expect(unicodeGradients(a!)).toEqual(["k (X^(k − 1))ᵀ"]);
+    const [b] = expectNumericallyRight("X : matrix(n,m); p : integer\ngrad tr((X'*X)^p) wrt X");
+    expect(unicodeGradients(b!)).toEqual(["2p X(XᵀX)^(p − 1)"]);
+    expectNumericallyRight("X : matrix(n,n); A : matrix(n,n); k : integer; s : scalar\ngrad tr(X^(2*k + 1)) + s^k*tr((A + X)^k) wrt X, s");
+  });
+
+  it("a power that would need a sum of k terms is declined, and so is a derivative with respect to k", () => {
+    expect(diagnosticOf("X : matrix(n,n); k : integer; a : vector(n)\ngrad a'*X^k*a wrt X").message).toMatch(/sum of k terms/);
+    expect(diagnosticOf("X : matrix(n,n); k : integer\ngrad tr(X^k) wrt k").kind).toBe("unsupported");
+    expect(diagnosticOf("X : matrix(n,n); k : scalar\ngrad tr(X^k) wrt X").message).toMatch(/declared integer/);
+  });
+});
