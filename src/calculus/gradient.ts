@@ -58,7 +58,7 @@ export function gradient(problem: Problem, f: Expr, wrt: VarInfo): GradientResul
 }
 
 /** sigmoid(X*w) in an answer is p when the user defined p = sigmoid(X*w). */
-function foldDefinitions(problem: Problem, e: Expr): Expr {
+export function foldDefinitions(problem: Problem, e: Expr): Expr {
   const bodies = new Map<Expr, Expr>();
   for (const d of problem.defs) if (d.body.size > 1) bodies.set(d.body, d.sym);
   return foldBodies(e, bodies);

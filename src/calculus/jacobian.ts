@@ -15,7 +15,7 @@ import type { Problem, VarInfo } from "../parse/resolve.js";
 import { printExpr } from "../print/index.js";
 import { mapBottomUp } from "../expr/transform.js";
 import { COMPONENT_INDEX, DifferentialContext } from "./differential.js";
-import { gradient } from "./gradient.js";
+import { foldDefinitions, gradient } from "./gradient.js";
 
 /** vec of an expression: itself when it is already a column. */
 function vecOf(e: Expr): Expr {
@@ -112,7 +112,8 @@ export function jacobian(problem: Problem, f: Expr, x: VarInfo): Expr {
   if (componentDifferential(dF, x)) {
     return fail("unsupported", `the Jacobian with respect to ${x.name} through functions of it is written per column: ask for jacobianColumn`);
   }
-  return jac(dF, x);
+  // softmax(Kq) in a Jacobian is s when the user defined s = softmax(Kq), as in a gradient
+  return foldDefinitions(problem, jac(dF, x));
 }
 
 /** The dθ_k that a differential through NAME(θ) of a vector θ is written with, if it occurs. */

@@ -21,6 +21,6 @@ export const EXAMPLES: readonly Example[] = [
   { title: "Gaussian NLL with Σ(θ), μ(θ): ∂/∂θ", text: gaussianTheta },
   { title: "Logistic regression: gradient and Hessian", text: logistic },
   { title: "Softmax regression: ∂/∂W", text: softmaxRegression },
-  { title: "Jacobian of softmax(Wx)", text: softmaxJacobian },
+  { title: "Jacobians of softmax and of attention", text: softmaxJacobian },
   { title: "One query of each kind (Hessian, Jacobian, differential)", text: allKinds },
 ];

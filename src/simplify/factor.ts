@@ -92,6 +92,32 @@ function factorSum(e: Expr): Expr {
 // a chain of n definitions factors n nested adjoints that share all but one factor, linear with it
 const factored = new WeakMap<Expr, Expr>();
 
+/**
+ * A sum already in parentheses inside a product gives up a common end factor for free:
+ * Vᵀ(diag(s)K − ssᵀK) = Vᵀ(diag(s) − ssᵀ)K. (On its own, (A + B)K has as many nodes as AK + BK.)
+ */
+function factorSumInProduct(e: Expr): Expr {
+  if (e.kind !== "mul") return e;
+  const at = e.args.findIndex((f) => f.kind === "add");
+  if (at < 0 || e.args.findIndex((f, i) => i > at && f.kind === "add") >= 0) return e;
+  const terms = e.args[at]!.args.map(decompose);
+  for (const side of ["right", "left"] as const) {
+    const end = (t: Term) => (side === "right" ? t.chain[t.chain.length - 1] : t.chain[0]);
+    const f = end(terms[0]!);
+    if (!f || !terms.every((t) => t.chain.length >= 2 && end(t) === f)) continue;
+    const inner = add(terms.map((t) => mul([...t.coeff, ...t.scalars, ...(side === "right" ? t.chain.slice(0, -1) : t.chain.slice(1))])));
+    const before = e.args.slice(0, at);
+    const after = e.args.slice(at + 1);
+    const candidate = side === "right" ? mul([...before, inner, f, ...after]) : mul([...before, f, inner, ...after]);
+    if (candidate.size <= e.size) return factorCommon(candidate);
+  }
+  return e;
+}
+
+function factorNode(e: Expr): Expr {
+  return e.kind === "add" ? factorSum(e) : factorSumInProduct(e);
+}
+
 export function factorCommon(e: Expr): Expr {
-  return mapBottomUp(e, factorSum, factored);
+  return mapBottomUp(e, factorNode, factored);
 }

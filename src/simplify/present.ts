@@ -11,6 +11,9 @@ import { add, hadamard, inv, mul, pow, numMinus1 } from "../expr/build.js";
 import { isScalar, type Expr } from "../expr/expr.js";
 import { mapBottomUp } from "../expr/transform.js";
 import { factorCommon } from "./factor.js";
+import { displayCost } from "./cost.js";
+
+export { displayCost };
 
 /** A rewrite may grow the answer to this many times its size before it is abandoned. */
 export const GROWTH_BUDGET = 4;
@@ -70,18 +73,6 @@ export function expandInverses(e: Expr): Expr {
     const scalars = factors.filter(isScalar).map((s) => pow(s, numMinus1));
     return mul([...scalars, ...[...chain].reverse().map(inv)]);
   });
-}
-
-/**
- * What a reader pays for an answer: nodes, except that a name with its inverse or transpose (K⁻¹,
- * Xᵀ, X⁻ᵀ) is one symbol on the page.
- */
-export function displayCost(e: Expr): number {
-  const leaf = (x: Expr) => x.args.length === 0;
-  if (leaf(e)) return 1;
-  if ((e.kind === "inv" || e.kind === "transpose") && leaf(e.args[0]!)) return 1;
-  if (e.kind === "transpose" && e.args[0]!.kind === "inv" && leaf(e.args[0]!.args[0]!)) return 1;
-  return 1 + e.args.reduce((n, a) => n + displayCost(a), 0);
 }
 
 export function present(e: Expr): { expr: Expr; report: PhaseReport[] } {

@@ -68,6 +68,15 @@ describe("Jacobians", () => {
   }
 });
 
+describe("attention and softmax Jacobians in textbook form", () => {
+  it("A·softmax(x) gives A(diag(s) − ssᵀ); with s named, Vᵀsoftmax(Kq) gives Vᵀ(diag(s) − ssᵀ)K", () => {
+    expect(solve("jacobian", "A*softmax(x)", "A : matrix(m,n); x : vector(n)", "x")).toBe("A(diag(softmax(x)) − softmax(x)softmax(x)ᵀ)");
+    expect(solve("jacobian", "V'*softmax(K*q)", "V : matrix(T,d); K : matrix(T,d); q : vector(d)\ns = softmax(K*q)", "q")).toBe("Vᵀ(diag(s) − ssᵀ)K");
+    // alone, the sum reads shorter multiplied out
+    expect(solve("jacobian", "s", "W : matrix(k,d); x : vector(d)\ns = softmax(W*x)", "x")).toBe("diag(s)W − ssᵀW");
+  });
+});
+
 describe("Hessians", () => {
   const ROWS: Row[] = [
     ["x'*A*x", "x : vector(n); A : matrix(n,n)", "x", "A + Aᵀ"],
