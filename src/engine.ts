@@ -22,7 +22,7 @@ import {
 } from "./evaluate/check.js";
 import { COMPONENT_INDEX, DifferentialContext } from "./calculus/differential.js";
 import { componentDifferential, differentialIn, hessian, jacobian, jacobianColumn } from "./calculus/jacobian.js";
-import { gradientSteps, type Step } from "./calculus/steps.js";
+import { differentialDerivation, gradientSteps, hessianDerivation, jacobianDerivation, type Step } from "./calculus/steps.js";
 import { parseExpression, parseProgram } from "./parse/parser.js";
 import { inResolutionOrder, resolveProblem, Resolver, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
 import { RESERVED_NAMES } from "./parse/functions.js";
@@ -270,6 +270,24 @@ function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
   });
 }
 
+/** The derivation of one result, as its query kind writes it (--steps). */
+function derivation(problem: Problem, query: QueryInfo, wrt: VarInfo, shown: Expr, shownDifferential: Expr | undefined): Step[] {
+  const f = query.expr;
+  switch (query.kind) {
+    case "grad":
+      return gradientSteps(problem, f, wrt, shown);
+    case "differential":
+      return differentialDerivation(problem, f, wrt, shown);
+    case "jacobian":
+      return jacobianDerivation(problem, f, wrt, differentialIn(new DifferentialContext(problem, wrt.name), f), shown);
+    case "hessian": {
+      const g = present(gradient(problem, f, wrt).value).expr;
+      const dg = shownDifferential ?? factorCommon(differentialIn(new DifferentialContext(problem, wrt.name), g));
+      return hessianDerivation(problem, f, wrt, g, dg, shown);
+    }
+  }
+}
+
 export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptions = {}): Result<QueryAnswer> {
   return guarded(() => {
     const t0 = performance.now();
@@ -284,9 +302,6 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
       presented = named.exprs;
       definitions = named.definitions;
     }
-    if (opts.steps && query.kind !== "grad") {
-      return errResult({ kind: "unsupported", message: `step-by-step derivations are available for grad queries, not ${query.kind} yet` });
-    }
     // what is printed is what is checked: each answer is read back from its plain text
     const differentials = raw.map((r) => (r.gradientDifferential ? factorCommon(r.gradientDifferential) : undefined));
     const rereader = new Rereader(problem, definitions, [...presented, ...differentials.filter((d): d is Expr => d !== undefined)]);
@@ -296,7 +311,7 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
     const results = raw.map((r, i) => ({
       wrt: r.wrt,
       value: shown[i]!,
-      ...(opts.steps && !r.component ? { steps: gradientSteps(problem, query.expr, r.wrt, shown[i]!) } : {}),
+      ...(opts.steps && !r.component ? { steps: derivation(problem, query, r.wrt, shown[i]!, shownDifferentials[i]) } : {}),
       ...(r.component ? { component: r.component } : {}),
       ...(shownDifferentials[i] ? { gradientDifferential: shownDifferentials[i] } : {}),
     }));

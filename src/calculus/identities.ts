@@ -244,5 +244,8 @@ export const STRUCTURAL_RULES: ReadonlyArray<{ id: string; statement: string; ci
   { id: "d-trace-power", statement: "d tr(M^k) = k tr(M^(k−1) dM), k an integer", cite: "cyclic trace; Matrix Cookbook (2012) eq. (121)" },
   { id: "d-elementwise-power", statement: "d(A.^B) = B ⊙ A.^(B−1) ⊙ dA + A.^B ⊙ log(A) ⊙ dB", cite: "elementwise power rule" },
   { id: "read-off", statement: "df = G : dX ⇒ ∂f/∂X = G", cite: "Magnus & Neudecker, first identification theorem" },
+  { id: "d-substitution", statement: "each dK replaced by its differential", cite: "chain rule" },
+  { id: "vec-read-off", statement: "vec(A dX B) = (Bᵀ ⊗ A) vec(dX), vec(E ⊙ dX) = diag(vec E) vec(dX); d vec(F) = J d vec(X) ⇒ J", cite: "Matrix Cookbook (2012) eq. (520); Magnus & Neudecker, first identification theorem" },
+  { id: "hessian-read-off", statement: "H = J(∇f): the Jacobian of the gradient", cite: "Magnus & Neudecker, second identification theorem" },
   { id: "symmetric-gradient", statement: "X symmetric: ∂f/∂X = (G + Gᵀ)/2", cite: "the symmetric gradient (LANGUAGE.md section 3)" },
 ];

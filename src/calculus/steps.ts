@@ -4,7 +4,7 @@
 // Each line names the identities it used; rendering is in src/cli/steps-format.ts.
 
 import { add, isSymmetric, num1 } from "../expr/build.js";
-import { dvar, type Expr } from "../expr/expr.js";
+import { dvar, forEachDistinct, type Expr } from "../expr/expr.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { factorCommon } from "../simplify/factor.js";
 import { DifferentialContext } from "./differential.js";
@@ -15,6 +15,9 @@ export type StepLhs =
   | { kind: "value"; name: string } // ℓ = …
   | { kind: "differential"; name: string } // dℓ = …, dK = …
   | { kind: "gradient"; of: string; wrt: string } // ∂ℓ/∂Z = …
+  | { kind: "gradientDifferential" } // d(∇f) = … (of a matrix Hessian)
+  | { kind: "jacobian"; wrt: string } // J_X = …
+  | { kind: "hessian"; wrt: string } // H_X = …
   | { kind: "continued" }; // = …
 
 export type StepRhs = { kind: "expr"; e: Expr } | { kind: "frobenius"; pairs: Array<[G: Expr, d: Expr]> };
@@ -87,5 +90,67 @@ export function gradientSteps(problem: Problem, f: Expr, x: VarInfo, answer: Exp
   const rules = ["read-off"];
   if (x.sym.symmetric && G && !isSymmetric(G) && x.shape[0] !== 1) rules.push("symmetric-gradient");
   steps.push({ lhs: { kind: "gradient", of: name, wrt: x.name }, rhs: { kind: "expr", e: answer }, rules });
+  return steps;
+}
+
+/** The value line of a query: a query on a defined name starts from the definition's body. */
+function valueStep(problem: Problem, f: Expr, fallback: string): { name: string; body: Expr; top?: string; step: Step } {
+  const top = f.kind === "sym" && f.role === "def" ? problem.defsByName.get(f.name) : undefined;
+  const name = top?.name ?? fallback;
+  const body = top?.body ?? f;
+  return { name, body, ...(top ? { top: top.name } : {}), step: { lhs: { kind: "value", name }, rhs: { kind: "expr", e: body }, rules: [] } };
+}
+
+/**
+ * dF with each definition kept as dK, then each dK that occurs, latest definition first, then dF
+ * with them substituted: the differential as a hand derivation writes it.
+ */
+function differentialSteps(problem: Problem, f: Expr, x: VarInfo, fallback: string, substituted: Expr): { steps: Step[]; name: string } {
+  const { name, body, top, step } = valueStep(problem, f, fallback);
+  const steps: Step[] = [step];
+  const t0 = new Set<string>();
+  const ctx = new DifferentialContext(problem, x.name, t0);
+  const dF = ctx.d(body);
+  steps.push({ lhs: { kind: "differential", name }, rhs: { kind: "expr", e: dF }, rules: [...t0] });
+  const pending = new Set<string>();
+  const collect = (e: Expr) =>
+    forEachDistinct([e], (n) => {
+      if (n.kind === "dvar" && n.name !== x.name && problem.defsByName.has(n.name) && n.name !== top) pending.add(n.name);
+    });
+  collect(dF);
+  let substitutedAny = false;
+  for (let i = problem.defs.length - 1; i >= 0; i--) {
+    const def = problem.defs[i]!;
+    if (!pending.has(def.name)) continue;
+    const t = new Set<string>();
+    const dK = new DifferentialContext(problem, x.name, t).d(def.body);
+    steps.push({ lhs: { kind: "differential", name: def.name }, rhs: { kind: "expr", e: dK }, rules: [...t] });
+    collect(dK);
+    substitutedAny = true;
+  }
+  if (substitutedAny) steps.push({ lhs: { kind: "differential", name }, rhs: { kind: "expr", e: substituted }, rules: ["d-substitution"] });
+  return { steps, name };
+}
+
+/** differential F wrt X: the differential, its definitions' differentials, and dF with them in. */
+export function differentialDerivation(problem: Problem, f: Expr, x: VarInfo, answer: Expr): Step[] {
+  return differentialSteps(problem, f, x, "F", answer).steps;
+}
+
+/** jacobian F wrt X: the differential of F, then the vec read-off d vec(F) = J d vec(X). */
+export function jacobianDerivation(problem: Problem, f: Expr, x: VarInfo, dF: Expr, answer: Expr): Step[] {
+  const { steps } = differentialSteps(problem, f, x, "F", dF);
+  steps.push({ lhs: { kind: "jacobian", wrt: x.name }, rhs: { kind: "expr", e: answer }, rules: ["vec-read-off"] });
+  return steps;
+}
+
+/**
+ * hessian f wrt X: the gradient's derivation, then the gradient's differential, read off in vec
+ * coordinates (H = J(∇f)).
+ */
+export function hessianDerivation(problem: Problem, f: Expr, x: VarInfo, grad: Expr, gradDifferential: Expr, answer: Expr): Step[] {
+  const steps = gradientSteps(problem, f, x, grad);
+  steps.push({ lhs: { kind: "gradientDifferential" }, rhs: { kind: "expr", e: gradDifferential }, rules: ["d-linearity"] });
+  steps.push({ lhs: { kind: "hessian", wrt: x.name }, rhs: { kind: "expr", e: answer }, rules: ["vec-read-off", "hessian-read-off"] });
   return steps;
 }

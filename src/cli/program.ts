@@ -177,7 +177,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       .option("--seed <n>", "seed for --check's random points", seedNumber, "1")
       .option("--points <n>", "how many random points --check compares", positiveInteger, "3")
       .option("--inline", "write the answer without the --let names (substitute their bodies)")
-      .option("--steps", "show the derivation step by step, each step naming the identity it used (grad)")
+      .option("--steps", "show the derivation step by step, each step naming the identity it used")
       .option("--time-limit <seconds>", "stop with a limit error after this long", positiveSeconds, String(DEFAULT_QUERY_BUDGET_S))
       .addHelpText("after", EXAMPLES)
       .action((expr: string, o: QueryOpts) => {
@@ -333,7 +333,7 @@ Examples:
     .option("--check", "compare every answer with finite differences at random points")
     .option("--seed <n>", "seed for --check's random points", seedNumber, "1")
     .option("--inline", "write answers without the file's definitions")
-    .option("--steps", "show each grad derivation step by step")
+    .option("--steps", "show each derivation step by step")
     .option("--time-limit <seconds>", "stop a query with a limit error after this long (the others go on)", positiveSeconds, String(DEFAULT_QUERY_BUDGET_S))
     .addOption(new Option("--code <lang>", "instead of answers: code for every grad (and hessian) query, as `matdiff code` writes it").choices([...LANGS]))
     .option("--sizes <sizes>", "with --code: sizes for the cost model, e.g. N=2000,D=10")

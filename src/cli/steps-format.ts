@@ -16,6 +16,12 @@ function lhsText(l: StepLhs, form: FormName): string {
     case "gradient":
       if (form === "latex") return `\\frac{\\partial ${latexName(l.of)}}{\\partial ${latexName(l.wrt)}}`;
       return form === "plain" ? `grad(${l.of}, ${l.wrt})` : `∂${l.of}/∂${l.wrt}`;
+    case "gradientDifferential":
+      return { unicode: "d(∇f)", plain: "d(grad)", latex: "\\mathrm{d}(\\nabla f)" }[form];
+    case "jacobian":
+      return form === "latex" ? `J_{${latexName(l.wrt)}}` : `J_${l.wrt}`;
+    case "hessian":
+      return form === "latex" ? `H_{${latexName(l.wrt)}}` : `H_${l.wrt}`;
     case "continued":
       return "";
   }

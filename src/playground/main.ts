@@ -226,7 +226,7 @@ function queryCard(problem: Problem, query: QueryInfo): HTMLElement {
       copyButton("Copy JSON", () => JSON.stringify(answerToJson(answer), null, 2)),
     ),
   );
-  if (query.kind === "grad") card.append(stepsSection(problem, query));
+  card.append(stepsSection(problem, query));
   card.append(checkSection(problem, query));
   if (query.kind === "grad" || query.kind === "hessian") card.append(codeSection(problem, query));
   return card;

@@ -49,16 +49,47 @@ describe("--steps on the GPLVM seed", () => {
     expect(steps[1]!.rules.find((r) => r.id === "d-logdet")!.cite).toBe("Matrix Cookbook (2012) eq. (57)");
   });
 
-  it("is declined for query kinds it does not cover yet", async () => {
-    const r = await cli(["hessian", "x'*x", "--wrt", "x", "-d", "x : vector(n)", "--steps"]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error\[unsupported\]: step-by-step derivations are available for grad queries/);
-  });
-
   it("the steps' final line is the answer, which --check verifies", async () => {
     const r = await cli(["grad", "1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)", "--wrt", "S", "-d", "y : vector(n); m : vector(n); S : spd(n)", "--steps", "--check"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("∂f/∂S = ½(S⁻¹ − S⁻¹(y − m)(y − m)ᵀS⁻¹)");
     expect(r.stdout).toMatch(/check: passed/);
+  });
+});
+
+describe("--steps for jacobian, hessian and differential", () => {
+  const CASES: Array<[kind: string, expr: string, decls: string, wrt: string, lets: string[], last: RegExp]> = [
+    ["differential", "logdet(K)", "Z : matrix(N,Q); beta : scalar", "Z", ["K = Z*Z' + 1/beta*I"], /^dF = /],
+    ["jacobian", "s", "W : matrix(k,d); x : vector(d)", "x", ["s = softmax(W*x)"], /^J_x = /],
+    ["hessian", "tr(X'*A*X)", "X : matrix(n,m); A : matrix(n,n)", "X", [], /^H_X +=/],
+  ];
+  for (const [kind, expr, decls, wrt, lets, last] of CASES) {
+    it(`${kind} ${expr}: the differential, each definition's, the read-off; its last line is the checked answer`, async () => {
+      const args = [kind, expr, "--wrt", wrt, "-d", decls, ...lets.flatMap((l) => ["--let", l])];
+      const plain = await cli([...args, "--check"]);
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(plain.stdout).toMatch(/check: passed/);
+      const answer = plain.stdout.split("\n")[0]!.replace(/^\S+ = /, "");
+      const r = await cli([...args, "--steps"]);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = r.stdout.split("\n");
+      const name = /^(\S+) +=/.exec(lines[0]!)![1]!;
+      expect(lines.some((l) => l.startsWith(`d${name} `))).toBe(true);
+      const final = lines.filter((l) => last.test(l)).pop()!;
+      expect(final.replace(/^\S+ += /, "").replace(/ {4}\[.*\]$/, "")).toBe(answer);
+      expect(r.stdout).toContain("identities used:");
+      const tex = (await cli([...args, "--steps", "--format", "latex"])).stdout;
+      expect(() => katex.renderToString(tex.slice(tex.indexOf("\\begin{align}"), tex.indexOf("\\end{align}") + 11), { displayMode: true, throwOnError: true })).not.toThrow();
+    });
+  }
+
+  it("a differential through definitions substitutes each dK, latest definition first", async () => {
+    const r = await cli(["differential", "logdet(K)", "--wrt", "Z", "-d", "Z : matrix(N,Q); beta : scalar", "--let", "K = Z*Z' + 1/beta*I", "--steps"]);
+    expect(r.stdout.split("\n").slice(0, 4)).toEqual([
+      "F  = log|K|",
+      "dF = tr(K⁻¹dK)    [d-logdet]",
+      "dK = Z dZᵀ + dZ Zᵀ    [d-linearity, d-product, d-transpose]",
+      "dF = tr(K⁻¹(Z dZᵀ + dZ Zᵀ))    [d-substitution]",
+    ]);
   });
 });
