@@ -149,10 +149,12 @@ function mentionsDvar(e: Expr, name: string): boolean {
 }
 
 /** The Hessian of a scalar f: the Jacobian of its gradient (in vec coordinates for a matrix X). */
+/**
+ * The Hessian in vec coordinates: the Jacobian of the gradient. For a symmetric X the gradient is
+ * the symmetric one, and its differential is taken along symmetric dX (dXᵀ = dX): H is the linear
+ * map with vec(d∇f) = H vec(dX) for every symmetric dX, which is how it is checked.
+ */
 export function hessian(problem: Problem, f: Expr, x: VarInfo): Expr {
-  if (x.sym.symmetric && !isScalar(x.sym)) {
-    fail("unsupported", `a Hessian with respect to the symmetric matrix ${x.name} is not supported yet`);
-  }
   const g = gradient(problem, f, x).value;
   return jacobian(problem, g, x);
 }

@@ -216,7 +216,7 @@ function headerLines(
     "the symmetric gradient (df = sum(G .* dX) for every symmetric dX). Vectors may be 1-D or n×1.",
     ...hessians.map((h) =>
       h.direction
-        ? `hvp_${h.wrt.name} is the Hessian applied to the direction v_${h.wrt.name} (the derivative of grad_${h.wrt.name} along it).`
+        ? `hvp_${h.wrt.name} is the Hessian applied to the direction v_${h.wrt.name} (the derivative of grad_${h.wrt.name} along it)${h.wrt.sym.symmetric ? `; v_${h.wrt.name} must be symmetric, as ${h.wrt.name} is` : ""}.`
         : `hess_${h.wrt.name} is the Hessian in the coordinates of ${h.wrt.name} (a matrix).`,
     ),
     "",

@@ -889,6 +889,11 @@ export function kron(a: Expr, b: Expr): Expr {
   if (isScalar(b)) return mul([b, a]);
   const shape = shapeOrThrow(kronShape(coreDims, a.shape, b.shape), "kron");
   if (isZero(a) || isZero(b)) return zeros(shape);
+  // bilinear: scalars and the numeric content of a sum come out, (cA) ⊗ B = c(A ⊗ B), so the
+  // Kronecker terms of a Hessian meet and read ½(S⁻¹ ⊗ C), not ½(2(S⁻¹ ⊗ ½C))
+  const [sa, ra] = kronPart(a);
+  const [sb, rb] = kronPart(b);
+  if (sa.length + sb.length > 0) return mul([...sa, ...sb, kron(ra, rb)]);
   return node("kron", shape, [a, b]);
 }
 
@@ -908,6 +913,15 @@ const AT_ZERO: Partial<Record<FnName, Rational>> = {
 
 const ELEMENTWISE = new Set<FnName>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus", "logsigmoid", "relu", "step", "abs"]);
 export const isElementwise = (fn: FnName): boolean => ELEMENTWISE.has(fn);
+
+/** A Kronecker operand's scalar factors (numeric content of a sum included) and the rest. */
+function kronPart(e: Expr): [Expr[], Expr] {
+  if (e.kind === "add") {
+    const [k, rest] = sumContent(e);
+    return Q.isOne(k) ? [[], e] : [[num(k)], rest];
+  }
+  return pullScalars(e);
+}
 
 /** Pull the numeric coefficient and scalar factors out of a linear function's argument. */
 function pullScalars(e: Expr): [Expr[], Expr] {

@@ -104,6 +104,15 @@ describe("Hessians", () => {
   });
 });
 
+describe("Hessians with respect to symmetric matrices (checked along symmetric directions)", () => {
+  it("logdet(X): −X⁻¹ ⊗ X⁻¹; tr(X⁻¹A) and the Gaussian NLL in S are right", () => {
+    expect(solve("hessian", "logdet(X)", "X : spd(n)", "X")).toBe("−X⁻¹ ⊗ X⁻¹");
+    expect(solve("hessian", "tr(inv(X)*A)", "X : spd(n); A : matrix(n,n)", "X")).toMatch(/⊗/);
+    expect(solve("hessian", "1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)", "y : vector(n); m : vector(n); S : spd(n)", "S")).toMatch(/⊗/);
+    expect(solve("hessian", "tr(X*A*X)", "X : symmetric(n); A : matrix(n,n)", "X")).toMatch(/⊗/);
+  });
+});
+
 describe("the differential form of a matrix Hessian", () => {
   it("d(∇f) for tr(XᵀAX) is (A + Aᵀ)dX, and agrees with differences of the gradient", () => {
     const p = problemFromText("X : matrix(n,m); A : matrix(n,n)\nhessian tr(X'*A*X) wrt X");
