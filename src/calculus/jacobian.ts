@@ -4,10 +4,11 @@
 //   vec(E ⊙ dY)  = diag(vec E) vec(dY)
 //   vec(M s)     = vec(M) s                            for a scalar s (then s's own row)
 //   tr(dY)       = vec(I)ᵀ vec(dY),  sum(dY) = 𝟏ᵀ vec(dY)
-// A transposed matrix differential would need a commutation matrix, which the language cannot
-// write: such a term declines with `unsupported`. A Hessian is the Jacobian of the gradient.
+//   vec(dYᵀ)     = K vec(dY)                           K the commutation matrix, commutation(p, q)
+//   vec(A ⊗ dY)  = (Iₙ ⊗ K_{q,m} ⊗ I_p)(vec A ⊗ I) vec(dY)
+// A Hessian is the Jacobian of the gradient.
 
-import { add, applyFn, eye, hadamard, hdiv, isZero, kron, mul, num1, ones, transpose, zeros } from "../expr/build.js";
+import { add, applyFn, commutation, eye, hadamard, hdiv, isZero, kron, mul, num1, ones, transpose, zeros } from "../expr/build.js";
 import { dimProduct } from "../expr/shape.js";
 import { componentName, forEachDistinct, hasDVar, isScalar, type Expr } from "../expr/expr.js";
 import { fail } from "../diagnostics/diagnostic.js";
@@ -28,7 +29,6 @@ function numel(e: Expr): ReturnType<typeof dimProduct> {
 
 function decline(term: Expr): never {
   return fail("unsupported", `cannot write the Jacobian of the term ${printExpr(term, "plain")} in closed form`, {
-    hint: "a transposed matrix differential needs a commutation matrix, which the language cannot write",
   });
 }
 
@@ -44,10 +44,23 @@ function jac(t: Expr, x: VarInfo): Expr {
     case "transpose": {
       const y = t.args[0]!;
       if (y.shape[0] === 1 || y.shape[1] === 1) return jac(y, x); // vec(yᵀ) = vec(y) for a vector
-      return decline(t);
+      // vec(Yᵀ) = K vec(Y), K the commutation matrix of Y's shape
+      return mul([commutation(y.shape[0], y.shape[1]), jac(y, x)]);
     }
     case "mul":
       return jacProduct(t, x);
+    case "kron": {
+      // vec(A ⊗ B) = (Iₙ ⊗ K_{q,m} ⊗ I_p)(vec A ⊗ vec B) for A m×n, B p×q (Magnus & Neudecker,
+      // Theorem 3.10), and vec A ⊗ vec dB = (vec A ⊗ I) vec dB, vec dA ⊗ vec B = (I ⊗ vec B) vec dA
+      const [a, b] = t.args as [Expr, Expr];
+      if (hasDVar(a) && hasDVar(b)) return decline(t);
+      const [m, n] = a.shape;
+      const [p, q] = b.shape;
+      const shuffle = kron(kron(eye(n), commutation(q, m)), eye(p));
+      return hasDVar(b)
+        ? mul([shuffle, kron(vecOf(a), eye(numel(b))), jac(b, x)])
+        : mul([shuffle, kron(eye(numel(a)), vecOf(b)), jac(a, x)]);
+    }
     case "hadamard": {
       const i = t.args.findIndex(hasDVar);
       const others = t.args.filter((_, j) => j !== i);

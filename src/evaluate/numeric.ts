@@ -219,10 +219,16 @@ function compute(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix {
     case "kron":
       return kronecker(ev(e.args[0]!), ev(e.args[1]!));
     case "apply":
+      if (e.fn === "commutation") return commutationMatrix(ev(e.args[0]!)[0]![0]!, ev(e.args[1]!)[0]![0]!);
       return applyNumeric(e, ev(e.args[0]!));
     default:
       return assertNever(e);
   }
+}
+
+/** K_{m,n} with K vec(A) = vec(Aᵀ) for an m×n A: row j + i·n has its 1 in column i + j·m. */
+function commutationMatrix(m: number, n: number): Matrix {
+  return fill(m * n, m * n, (r, c) => ((r % n) * m + Math.floor(r / n) === c ? 1 : 0));
 }
 
 function applyNumeric(e: Extract<Expr, { kind: "apply" }>, a: Matrix): Matrix {
@@ -282,6 +288,8 @@ function applyNumeric(e: Extract<Expr, { kind: "apply" }>, a: Matrix): Matrix {
       return map(a, (x) => (x > 0 ? 1 : 0));
     case "abs":
       return map(a, Math.abs);
+    case "commutation":
+      throw new Error("internal: commutation is evaluated from both its sizes (compute)");
     default:
       return assertNever(e.fn);
   }

@@ -27,6 +27,7 @@ import type { Rational } from "./rational.js";
 import {
   coreDims,
   diagShape,
+  dimProduct,
   elementwiseShape,
   formatShape,
   isScalarShape,
@@ -307,6 +308,16 @@ function simplifyChain(chain: Expr[], scalars: Expr[] = []): Expr[] {
       if (A.shape[0] === Y.shape[0] && B.shape[0] === Y.shape[1]) {
         out.pop();
         out.push(transpose(applyFn("vec", [mul([transpose(A), Y, B])])));
+        continue;
+      }
+    }
+    // K_{m,n} vec(A) = vec(Aᵀ) for an m×n A: the commutation matrix's defining property
+    if (prev && prev.kind === "apply" && prev.fn === "commutation" && isVec(f)) {
+      const A = f.args[0]!;
+      const [m, n] = prev.args as [Expr, Expr];
+      if (dimValue(A.shape[0]) === m && dimValue(A.shape[1]) === n) {
+        out.pop();
+        out.push(applyFn("vec", [transpose(A)]));
         continue;
       }
     }
@@ -603,6 +614,8 @@ function transposeOf(e: Expr): Expr {
       return node("transpose", [e.shape[1], e.shape[0]], [e]);
     case "apply":
       if (e.fn === "diagm") return e;
+      // a permutation's transpose is its inverse: K_{m,n}ᵀ = K_{n,m}
+      if (e.fn === "commutation") return applyFn("commutation", [e.args[1]!, e.args[0]!]);
       if (isElementwise(e.fn)) return applyFn(e.fn, [transpose(e.args[0]!)]);
       return node("transpose", [e.shape[1], e.shape[0]], [e]);
     case "num":
@@ -914,6 +927,23 @@ const AT_ZERO: Partial<Record<FnName, Rational>> = {
 const ELEMENTWISE = new Set<FnName>(["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "softplus", "logsigmoid", "relu", "step", "abs"]);
 export const isElementwise = (fn: FnName): boolean => ELEMENTWISE.has(fn);
 
+/**
+ * The commutation matrix K_{m,n}: the mn×mn permutation with K vec(A) = vec(Aᵀ) for every m×n A
+ * (Magnus & Neudecker, Matrix Differential Calculus, ch. 3 sec. 7). K_{m,1} and K_{1,n} are I.
+ */
+export function commutation(m: Dim, n: Dim): Expr {
+  if (m === 1 || n === 1) return eye(dimProduct(m, n));
+  const size = dimProduct(m, n);
+  return rawApply("commutation", [size, size], [dimValue(m), dimValue(n)]);
+}
+
+/** The size a dimension value stands for (the inverse of dimValue). */
+function dimOfValue(e: Expr): Dim {
+  if (e.kind === "num" && Q.isInteger(e.value)) return e.value.num;
+  if (e.kind === "sym" && e.role === "dim") return e.name;
+  throw new InternalError("internal: commutation takes sizes");
+}
+
 /** A Kronecker operand's scalar factors (numeric content of a sum included) and the rest. */
 function kronPart(e: Expr): [Expr[], Expr] {
   if (e.kind === "add") {
@@ -1026,6 +1056,8 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     case "abs":
       if (isZero(a)) return zeros(a.shape);
       return elementwiseApply(fn, a);
+    case "commutation":
+      return commutation(dimOfValue(a), dimOfValue(args[1]!));
     default:
       return assertNever(fn);
   }

@@ -103,7 +103,7 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
 ]);
 
 /** Functions whose arguments are dimensions: eye(n), ones(n), ones(n, m), zeros(n, m). */
-export const DIMENSION_FUNCTIONS = new Set(["eye", "ones", "zeros"]);
+export const DIMENSION_FUNCTIONS = new Set(["eye", "ones", "zeros", "commutation"]);
 
 /** Names a user cannot declare: every function, and I (the identity). */
 export const RESERVED_NAMES = new Set([...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS, "I", "partial", "pi", "π", "𝟏"]);

@@ -29,6 +29,7 @@ import {
 } from "../expr/build.js";
 import { componentName, dvar, partial, sym, type Expr, type Sym } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
+import { commutation } from "../expr/build.js";
 import {
   broadcastShape,
   coreDims,
@@ -468,11 +469,15 @@ export class Resolver {
     return { shape: [this.u.known(v.shape[0]), this.u.known(v.shape[1])], build: () => partial(v.name, p.name, v.shape, v.sym.symmetric, index) };
   }
 
-  /** eye(n), ones(n), ones(n, m), zeros(n, m): arguments are dimension names or positive integers. */
+  /**
+   * eye(n), ones(n), ones(n, m), zeros(n, m), commutation(m, n): arguments are dimension names,
+   * positive integers or their products.
+   */
   private inferDimensionCall(e: Extract<SExpr, { type: "call" }>): Inferred {
     const max = e.fn === "eye" ? 1 : 2;
-    if (e.args.length < 1 || e.args.length > max) {
-      this.error("syntax", `${e.fn} takes ${max === 1 ? "one dimension" : "one or two dimensions"}`, e.span);
+    const min = e.fn === "commutation" ? 2 : 1;
+    if (e.args.length < min || e.args.length > max) {
+      this.error("syntax", `${e.fn} takes ${max === 1 ? "one dimension" : min === 2 ? "two dimensions" : "one or two dimensions"}`, e.span);
     }
     const dimOf = (a: SExpr): Dim => {
       if (a.type === "num" && Q.isInteger(a.value) && a.value.num >= 1) return a.value.num;
@@ -486,6 +491,10 @@ export class Resolver {
       return this.error("syntax", `${e.fn} takes dimensions (names, positive integers or their products)`, a.span);
     };
     const dims = e.args.map(dimOf);
+    if (e.fn === "commutation") {
+      const size = dimProduct(dims[0]!, dims[1]!);
+      return { shape: [this.u.known(size), this.u.known(size)], build: () => commutation(dims[0]!, dims[1]!) };
+    }
     const rows = dims[0]!;
     const cols = e.fn === "eye" ? rows : (dims[1] ?? 1);
     const shape: Shape = [rows, cols];

@@ -135,6 +135,9 @@ export class LatexPrinter extends Printer {
       case "diagm":
       case "diagv":
         return { s: `\\operatorname{diag}\\left(${arg}\\right)`, p: ATOM };
+      case "commutation":
+        // the commutation matrix as Magnus & Neudecker write it
+        return { s: `\\mathbf{K}_{${e.args.map((a) => this.print(a)).join(", ")}}`, p: ATOM };
       default: {
         const head = NAMED[e.fn] ?? `\\operatorname{${e.fn}}`;
         return { s: `${head}\\left(${e.args.map((a) => this.print(a)).join(", ")}\\right)`, p: ATOM };

@@ -43,7 +43,16 @@ const JACOBIANS: Record<string, Row[]> = {
     ["x", "x : vector(n)", "x", "I"],
   ],
   inverse: [["inv(X)", "X : matrix(n,n)", "X", "−X⁻ᵀ ⊗ X⁻¹"]],
-  transpose: [["(A*x)'", "A : matrix(m,n); x : vector(n)", "x", "A"]],
+  transpose: [
+    ["(A*x)'", "A : matrix(m,n); x : vector(n)", "x", "A"],
+    // through the commutation matrix: vec(Xᵀ) = K vec(X)
+    ["X'", "X : matrix(n,m)", "X", "commutation(n, m)"],
+    ["A*X'*B", "X : matrix(n,m); A : matrix(p,m); B : matrix(n,q)", "X", "(Bᵀ ⊗ A)commutation(n, m)"],
+  ],
+  kronecker: [
+    ["kron(A, X)", "X : matrix(p,q); A : matrix(m,n)", "X", "((I ⊗ commutation(q, m)) ⊗ I)(vec(A) ⊗ I)"],
+    ["kron(X, B)", "X : matrix(p,q); B : matrix(m,n)", "X", "((I ⊗ commutation(n, p)) ⊗ I)(I ⊗ vec(B))"],
+  ],
   products: [
     ["X*a", "X : matrix(n,m); a : vector(m)", "X", "aᵀ ⊗ I"],
     ["A*X", "A : matrix(k,n); X : matrix(n,m)", "X", "I ⊗ A"],

@@ -54,7 +54,8 @@ export function skeleton(text: string, form: FormName, known: readonly string[])
   const out: Skeleton = { names: [], numbers: [] };
   let t = text;
   if (form === "latex") {
-    t = t.replace(/\\mathbf\{1\}_\{[^}]*\}/g, " ").replace(/\\operatorname\{[^}]*\}/g, " ").replace(/\\mathrm\{d\}/g, " ");
+    // 𝟏ₙ and the commutation matrix K_{m,n} (plain: ones(n), commutation(m, n)) name no variable
+    t = t.replace(/\\mathbf\{1\}_\{[^}]*\}/g, " ").replace(/\\mathbf\{K\}/g, " ").replace(/\\operatorname\{[^}]*\}/g, " ").replace(/\\mathrm\{d\}/g, " ");
     // multi-character names are written \mathrm{...}, W_{1}, \Sigma: replace them by the name first
     const longest = [...names].map((n) => [latexName(n), n] as const).filter(([l]) => l.length > 1).sort((a, b) => b[0].length - a[0].length);
     const slots: string[] = [];
