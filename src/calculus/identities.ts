@@ -205,10 +205,19 @@ export const DIFFERENTIAL_RULES: readonly DifferentialRule[] = [
   {
     id: "d-softmax",
     head: "softmax",
+    when: "column",
     rhs: "softmax(?X) .* d(?X) - softmax(?X)*(softmax(?X)'*d(?X))",
     statement: "d softmax(x) = s ⊙ dx − s sᵀdx, s = softmax(x)",
     cite: "standard (Jacobian diag(s) − ssᵀ)",
     sample: "vector(4)",
+  },
+  {
+    id: "d-softmax-columns",
+    head: "softmax",
+    rhs: "softmax(?X) .* d(?X) - softmax(?X) .* (ones_like(eye_like(?X)) * (softmax(?X) .* d(?X)))",
+    statement: "d softmax(X) = S ⊙ dX − S ⊙ 𝟏𝟏ᵀ(S ⊙ dX), S = softmax(X) column by column",
+    cite: "the vector rule, for each column",
+    sample: "matrix(4,3)",
   },
 ];
 

@@ -218,6 +218,7 @@ export class Lowering {
       case "logsumexp":
         return this.make({ op: "logsumexp" }, [this.lower(arg)], e.shape);
       case "softmax": {
+        if (arg.shape[1] !== 1) return fail("unsupported", "code generation for softmax of a matrix (column by column)");
         // exp(x − logsumexp(x)): no overflow, and it shares the logsumexp of a cross-entropy
         const x = this.lower(arg);
         const lse = this.make({ op: "logsumexp" }, [x], [1, 1]);

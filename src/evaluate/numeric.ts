@@ -251,8 +251,10 @@ function applyNumeric(e: Extract<Expr, { kind: "apply" }>, a: Matrix): Matrix {
     case "logsumexp":
       return scalarM(logsumexp(a));
     case "softmax": {
-      const l = logsumexp(a);
-      return map(a, (x) => Math.exp(x - l));
+      // column by column (a vector is one column)
+      const cols = a[0]!.length;
+      const lse = Array.from({ length: cols }, (_, j) => logsumexp(a.map((row) => [row[j]!])));
+      return a.map((row) => row.map((x, j) => Math.exp(x - lse[j]!)));
     }
     case "diagm":
       return fill(a.length, a.length, (i, j) => (i === j ? a[i]![0]! : 0));

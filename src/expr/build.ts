@@ -902,6 +902,7 @@ export function kron(a: Expr, b: Expr): Expr {
   if (isScalar(b)) return mul([b, a]);
   const shape = shapeOrThrow(kronShape(coreDims, a.shape, b.shape), "kron");
   if (isZero(a) || isZero(b)) return zeros(shape);
+  if (a.kind === "eye" && b.kind === "eye") return eye(shape[0]); // I ⊗ I = I
   // bilinear: scalars and the numeric content of a sum come out, (cA) ⊗ B = c(A ⊗ B), so the
   // Kronecker terms of a Hessian meet and read ½(S⁻¹ ⊗ C), not ½(2(S⁻¹ ⊗ ½C))
   const [sa, ra] = kronPart(a);

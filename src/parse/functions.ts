@@ -67,7 +67,8 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
   ["logsumexp", scalarValued("logsumexp")],
   [
     "softmax",
-    { arity: 1, shape: (alg, [a]) => columnVectorShape(alg, "softmax", a!), build: ([a]) => applyFn("softmax", [a!]) },
+    // of a matrix, column by column: each column is a distribution (vectors are columns)
+    { arity: 1, shape: (_alg, [a]) => ({ ok: true, shape: a! }), build: ([a]) => applyFn("softmax", [a!]) },
   ],
   [
     "diag",

@@ -98,7 +98,7 @@ export class UnicodePrinter extends Printer {
     // 𝟏 as papers write it (sizes follow from the context; the plain form keeps them)
     if (c === 1) return { s: "𝟏", p: ATOM };
     if (r === 1) return { s: "𝟏ᵀ", p: POSTFIX };
-    return { s: "𝟏𝟏ᵀ", p: PRODUCT };
+    return { s: "𝟏𝟏ᵀ", p: POSTFIX }; // juxtaposes like 𝟏ᵀ: 𝟏𝟏ᵀY
   }
 
   protected zerosDoc(): Doc {

@@ -3,7 +3,8 @@
 // at random sizes and its printed form pinned. relu/abs/norm1 are differentiated almost
 // everywhere; the check draws points away from their kinks.
 import { describe, expect, it } from "vitest";
-import { diagnosticOf, expectNumericallyRight, plainGradients, unicodeGradients } from "../helpers.js";
+import { diagnosticOf, expectNumericallyRight, plainGradients, problem, unicodeGradients } from "../helpers.js";
+import { evaluate } from "../../src/evaluate/numeric.js";
 
 type Row = [expr: string, decls: string, wrt: string, expected: string];
 
@@ -84,5 +85,19 @@ describe("symbolic integer powers (k : integer)", () => {
     expect(diagnosticOf("X : matrix(n,n); k : integer; a : vector(n)\ngrad a'*X^k*a wrt X").message).toMatch(/sum of k terms/);
     expect(diagnosticOf("X : matrix(n,n); k : integer\ngrad tr(X^k) wrt k").kind).toBe("unsupported");
     expect(diagnosticOf("X : matrix(n,n); k : scalar\ngrad tr(X^k) wrt X").message).toMatch(/declared integer/);
+  });
+});
+
+describe("softmax of a matrix, column by column", () => {
+  it("each column is a distribution, and the batch cross-entropy gradient is (P ⊙ (𝟏𝟏ᵀY) − Y)Xᵀ", () => {
+    const p = problem("Z : matrix(k, N)\ngrad sum(softmax(Z)) wrt Z");
+    const Z = [[1, -2, 0.5], [3, 0, -1]];
+    const S = evaluate(p.queries[0]!.expr.args[0]!, { values: new Map([["Z", Z]]), dims: new Map([["k", 2], ["N", 3]]) });
+    for (let j = 0; j < 3; j++) expect(S[0]![j]! + S[1]![j]!).toBeCloseTo(1, 12);
+    expect(S[0]![0]!).toBeCloseTo(1 / (1 + Math.exp(2)), 12);
+    const [a] = expectNumericallyRight("W : matrix(k,d); X : matrix(d,N); Y : matrix(k,N)\ngrad -sum(Y .* log(softmax(W*X))) wrt W");
+    // for one-hot columns of Y, 𝟏𝟏ᵀY = 𝟏𝟏ᵀ and this is the textbook (P − Y)Xᵀ
+    expect(unicodeGradients(a!)).toEqual(["(softmax(WX) ⊙ (𝟏𝟏ᵀY) − Y)Xᵀ"]);
+    expectNumericallyRight("Z : matrix(k,N); A : matrix(k,N)\ngrad sum(softmax(Z) .* A) + sum(softmax(Z'*Z)) wrt Z");
   });
 });
