@@ -978,6 +978,8 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
       }
       const [scalars, rest] = pullScalars(a);
       if (scalars.length > 0) return mul([...scalars, applyFn("tr", [rest])]);
+      // tr(uR) = Ru for a column u (cyclic trace): tr(aaᵀ) = aᵀa, tr(xxᵀA) = xᵀAx
+      if (rest.kind === "mul" && rest.args[0]!.shape[1] === 1) return mul([...rest.args.slice(1), rest.args[0]!]);
       return rawApply("tr", SCALAR, [a]);
     }
     case "sum": {

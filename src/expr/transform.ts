@@ -2,7 +2,7 @@
 // definition's body back into its name (answers use the user's names).
 
 import { add, applyFn, epow, hadamard, hdiv, inv, kron, mul, pow, transpose } from "./build.js";
-import { assertNever, type Expr } from "./expr.js";
+import { assertNever, isScalar, type Expr } from "./expr.js";
 
 /** Rebuild e's kind over new children through the canonical constructors. */
 export function rebuild(e: Expr, args: readonly Expr[]): Expr {
@@ -65,5 +65,42 @@ export function substitute(e: Expr, by: ReadonlyMap<string, Expr>): Expr {
 /** Replace any subexpression equal to a definition's body by the definition's name. */
 export function foldBodies(e: Expr, bodies: ReadonlyMap<Expr, Expr>): Expr {
   if (bodies.size === 0) return e;
-  return mapBottomUp(e, (x) => bodies.get(x) ?? x);
+  const chains = chainPatterns(bodies);
+  return mapBottomUp(e, (x) => bodies.get(x) ?? (x.kind === "mul" && chains.length > 0 ? foldChains(x, chains) : x));
+}
+
+interface ChainPattern {
+  factors: readonly Expr[];
+  by: Expr;
+}
+
+/**
+ * A body that is a matrix chain (a = K⁻¹y) matches inside longer chains too, and so does its
+ * transpose (yᵀK⁻¹ = aᵀ for a symmetric K): tr(K⁻¹yyᵀK⁻¹) reads tr(aaᵀ).
+ */
+function chainPatterns(bodies: ReadonlyMap<Expr, Expr>): ChainPattern[] {
+  const out: ChainPattern[] = [];
+  const isChain = (b: Expr) => b.kind === "mul" && b.args.length >= 2 && b.args.every((f) => !isScalar(f));
+  for (const [body, name] of bodies) {
+    if (!isChain(body)) continue;
+    out.push({ factors: body.args, by: name });
+    const t = transpose(body);
+    if (isChain(t) && t !== body) out.push({ factors: t.args, by: transpose(name) });
+  }
+  return out;
+}
+
+function foldChains(x: Expr, patterns: readonly ChainPattern[]): Expr {
+  const args = x.args;
+  const out: Expr[] = [];
+  let changed = false;
+  for (let i = 0; i < args.length; ) {
+    const hit = patterns.find((p) => p.factors.length < args.length && p.factors.every((f, k) => args[i + k] === f));
+    if (hit) {
+      out.push(hit.by);
+      i += hit.factors.length;
+      changed = true;
+    } else out.push(args[i++]!);
+  }
+  return changed ? mul(out) : x;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { expectNumericallyRight, plainGradients, problem } from "../helpers.js";
+import { expectNumericallyRight, plainGradients, problem, unicodeGradients } from "../helpers.js";
 import { printExpr } from "../../src/print/index.js";
 import { answerQuery } from "../../src/engine.js";
 
@@ -149,5 +149,19 @@ describe("textbook forms (issue: the language and the answers ML people expect)"
     expect(plainGradients(a!)[0]).toContain("softmax(W*x) - y)*x'");
     const [b] = expectNumericallyRight("z : vector(k)\ngrad sum(log_softmax(z)) wrt z");
     expect(plainGradients(b!)).toEqual(["1 - k*softmax(z)"]);
+  });
+});
+
+describe("answers written with the user's definitions, inside longer chains too", () => {
+  it("with a = K⁻¹y defined, the GP noise gradient reads ½(aᵀa − tr(K⁻¹)) (tr(K⁻¹yyᵀK⁻¹) = tr(aaᵀ) = aᵀa)", () => {
+    const text = [
+      "X : matrix(N, 1); y : vector(N); l : scalar; s2 : scalar; sn : scalar",
+      "D2 = diag(X*X')*ones(N)' + ones(N)*diag(X*X')' - 2*X*X'",
+      "K = s2*exp(-D2/(2*l^2)) + sn*I",
+      "a = inv(K)*y",
+      "grad -1/2*y'*inv(K)*y - 1/2*logdet(K) wrt sn",
+    ].join("\n");
+    const [g] = expectNumericallyRight(text);
+    expect(unicodeGradients(g!)).toEqual(["½(aᵀa − tr(K⁻¹))"]);
   });
 });
