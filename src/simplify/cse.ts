@@ -46,29 +46,49 @@ function freshName(e: Expr, taken: Set<string>): string | undefined {
 }
 
 export function nameCommonSubexpressions(exprs: readonly Expr[], taken: ReadonlySet<string>): Named {
+  // each answer is named on its own, so asking for a second variable never rewrites the first
+  // (GPLVM wrt Z alone and wrt Z, beta print the same ∂f/∂Z); a body named for one answer keeps
+  // its name in the others
   const names = new Set(taken);
-  let current = [...exprs];
+  const known = new Map<Expr, Expr>();
+  const all: Array<[string, Expr]> = [];
+  const out = exprs.map((e) => {
+    const r = nameWithin(e, names, known);
+    for (const d of r.definitions) if (!all.some(([n]) => n === d[0])) all.push(d);
+    return r.expr;
+  });
+  // a body may mention a name defined after it (found in a later round): order by dependency
+  return { exprs: out, definitions: orderByDependency(all) };
+}
+
+/** Name what repeats within one answer (and within the bodies named for it). */
+function nameWithin(e: Expr, names: Set<string>, known: Map<Expr, Expr>): { expr: Expr; definitions: Array<[string, Expr]> } {
+  let current = e;
   const definitions: Array<[string, Expr]> = [];
   for (let round = 0; round < 20; round++) {
-    const roots = [...current, ...definitions.map(([, body]) => body)];
+    const roots = [current, ...definitions.map(([, body]) => body)];
     const counts = countOccurrences(roots);
     const candidates = [...counts.entries()]
-      .filter(([e, n]) => n >= 2 && e.size >= MIN_NAMED_SIZE && !(e.kind === "sym"))
-      .map(([e]) => e)
+      .filter(([x, n]) => n >= 2 && x.size >= MIN_NAMED_SIZE && !(x.kind === "sym"))
+      .map(([x]) => x)
       .sort((a, b) => b.size - a.size || compareExpr(a, b));
     const pick = candidates[0];
     if (!pick) break;
-    const name = freshName(pick, names);
-    if (!name) break;
-    names.add(name);
-    const symbol = sym(name, pick.shape, "def", isSymmetric(pick));
-    const replace = (e: Expr) => mapBottomUp(e, (x) => (x === pick ? symbol : x));
-    current = current.map(replace);
+    let symbol = known.get(pick);
+    if (!symbol) {
+      const name = freshName(pick, names);
+      if (!name) break;
+      names.add(name);
+      symbol = sym(name, pick.shape, "def", isSymmetric(pick));
+      known.set(pick, symbol);
+    }
+    const s = symbol;
+    const replace = (x: Expr) => mapBottomUp(x, (y) => (y === pick ? s : y));
+    current = replace(current);
     for (const d of definitions) d[1] = replace(d[1]);
-    definitions.push([name, pick]);
+    definitions.push([(s as Extract<Expr, { kind: "sym" }>).name, pick]);
   }
-  // a body may mention a name defined after it (found in a later round): order by dependency
-  return { exprs: current, definitions: orderByDependency(definitions) };
+  return { expr: current, definitions };
 }
 
 function mentionsName(e: Expr, name: string): boolean {
