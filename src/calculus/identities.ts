@@ -203,6 +203,14 @@ export const DIFFERENTIAL_RULES: readonly DifferentialRule[] = [
     sample: "matrix(3,2)",
   },
   {
+    id: "d-logsumexp-columns",
+    head: "logsumexp_cols",
+    rhs: "diag(eye_like(?X))' * (softmax(?X) .* d(?X))",
+    statement: "d logsumexp(X, 1) = 𝟏ᵀ(softmax(X) ⊙ dX), softmax column by column",
+    cite: "the vector rule, for each column",
+    sample: "matrix(4,3)",
+  },
+  {
     id: "d-softmax",
     head: "softmax",
     when: "column",

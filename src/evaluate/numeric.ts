@@ -250,6 +250,8 @@ function applyNumeric(e: Extract<Expr, { kind: "apply" }>, a: Matrix): Matrix {
       return scalarM(sum(map(a, Math.abs)));
     case "logsumexp":
       return scalarM(logsumexp(a));
+    case "logsumexp_cols":
+      return [Array.from({ length: a[0]!.length }, (_, j) => logsumexp(a.map((row) => [row[j]!])))];
     case "softmax": {
       // column by column (a vector is one column)
       const cols = a[0]!.length;

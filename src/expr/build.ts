@@ -769,7 +769,11 @@ export function hadamard(factors: readonly Expr[]): Expr {
       if (isScalar(g)) scalars.push(g);
       else if (g.kind === "zeros") return zeros(shape);
       else if (g.kind === "ones") continue;
-      else {
+      else if (g.kind === "mul" && g.args.every((f) => isScalar(f) || f.kind === "ones")) {
+        // 𝟏𝟏ᵀ, c𝟏𝟏ᵀ: all ones (times c), the identity of ⊙
+        scalars.push(...g.args.filter(isScalar));
+        continue;
+      } else {
         // pull numeric coefficients and scalar factors of each array out front
         if (g.kind === "mul") {
           const sc = g.args.filter(isScalar);
@@ -1017,6 +1021,10 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
       return rawApply(fn, SCALAR, [a]);
     case "softmax":
       return rawApply(fn, a.shape, [a]);
+    case "logsumexp_cols":
+      // of a row, each column is one entry: the row itself
+      if (a.shape[0] === 1) return a;
+      return rawApply(fn, [1, a.shape[1]], [a]);
     case "diagm":
     case "diagv": {
       if (isScalar(a)) return a;

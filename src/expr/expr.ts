@@ -23,6 +23,7 @@ export type FnName =
   | "diagv" // square matrix -> column vector of its diagonal
   | "vec"
   | "softmax"
+  | "logsumexp_cols" // logsumexp(X, 1): the log-sum-exp of each column, a row
   | "commutation" // commutation(m, n): the mn×mn K with K vec(A) = vec(Aᵀ) for an m×n A (args: the sizes)
   // elementwise
   | "exp"

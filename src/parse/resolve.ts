@@ -427,12 +427,27 @@ export class Resolver {
       const hint = known ?? didYouMean(e.fn, [...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS]);
       this.error("unknown-name", `unknown function '${e.fn}'`, e.fnSpan, hint ? { hint: known ?? `did you mean '${hint}'?` } : {});
     }
+    if (e.fn === "logsumexp" && e.args.length === 2) return this.inferAxisLogsumexp(e);
     if (e.args.length !== spec.arity) {
       this.error("syntax", `${e.fn} takes ${spec.arity} argument${spec.arity === 1 ? "" : "s"}, not ${e.args.length}`, e.span);
     }
     const args = e.args.map((a) => this.infer(a));
     const shape = this.check(spec.shape(this.u, args.map((a) => a.shape)), e, e.args, e.fn);
     return { shape, build: () => spec.build(args.map((a) => a.build())) };
+  }
+
+  /**
+   * logsumexp(X, 1): of each column (a row, as MATLAB's dimension 1); logsumexp(X, 2): of each
+   * row (a column), written as logsumexp(Xᵀ, 1)ᵀ.
+   */
+  private inferAxisLogsumexp(e: Extract<SExpr, { type: "call" }>): Inferred {
+    const axis = e.args[1]!;
+    if (axis.type !== "num" || !(Q.equal(axis.value, Q.ONE) || Q.equal(axis.value, Q.rat(2)))) {
+      return this.error("syntax", "the axis of logsumexp is 1 (each column) or 2 (each row)", axis.span);
+    }
+    const x = this.infer(e.args[0]!);
+    if (Q.equal(axis.value, Q.ONE)) return { shape: [this.u.one, x.shape[1]], build: () => applyFn("logsumexp_cols", [x.build()]) };
+    return { shape: [x.shape[0], this.u.one], build: () => transpose(applyFn("logsumexp_cols", [transpose(x.build())])) };
   }
 
   /** d(X) as the plain form prints a differential; d(theta, k) for the component dθ_k. */

@@ -135,6 +135,8 @@ export class LatexPrinter extends Printer {
       case "diagm":
       case "diagv":
         return { s: `\\operatorname{diag}\\left(${arg}\\right)`, p: ATOM };
+      case "logsumexp_cols":
+        return { s: `\\operatorname{logsumexp}_1\\left(${arg}\\right)`, p: ATOM };
       case "commutation":
         // the commutation matrix as Magnus & Neudecker write it
         return { s: `\\mathbf{K}_{${e.args.map((a) => this.print(a)).join(", ")}}`, p: ATOM };

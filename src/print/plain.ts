@@ -99,6 +99,7 @@ export class PlainPrinter extends Printer {
   }
 
   protected call(e: Extract<Expr, { kind: "apply" }>): Doc {
+    if (e.fn === "logsumexp_cols") return { s: `logsumexp(${this.print(e.args[0]!)}, 1)`, p: ATOM };
     const fn = e.fn === "diagm" || e.fn === "diagv" ? "diag" : e.fn;
     return { s: `${fn}(${e.args.map((a) => this.print(a)).join(", ")})`, p: ATOM };
   }

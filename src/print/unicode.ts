@@ -193,6 +193,8 @@ export class UnicodePrinter extends Printer {
       case "diagm":
       case "diagv":
         return { s: `diag(${arg})`, p: ATOM };
+      case "logsumexp_cols":
+        return { s: `logsumexp(${arg}, 1)`, p: ATOM };
       default:
         return { s: `${e.fn}(${e.args.map((a) => this.print(a)).join(", ")})`, p: ATOM };
     }

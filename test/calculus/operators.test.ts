@@ -101,3 +101,20 @@ describe("softmax of a matrix, column by column", () => {
     expectNumericallyRight("Z : matrix(k,N); A : matrix(k,N)\ngrad sum(softmax(Z) .* A) + sum(softmax(Z'*Z)) wrt Z");
   });
 });
+
+describe("logsumexp over an axis: logsumexp(X, 1) of each column, logsumexp(X, 2) of each row", () => {
+  it("its gradient is the column (row) softmax, and the batch cross-entropy through it reads Xᵀ(P ⊙ (Y𝟏𝟏ᵀ) − Y)", () => {
+    const [a] = expectNumericallyRight("Z : matrix(k,N)\ngrad sum(logsumexp(Z, 1)) wrt Z");
+    expect(unicodeGradients(a!)).toEqual(["softmax(Z)"]);
+    const [b] = expectNumericallyRight("Z : matrix(N,k)\ngrad sum(logsumexp(Z, 2)) wrt Z");
+    expect(unicodeGradients(b!)).toEqual(["softmax(Zᵀ)ᵀ"]);
+    const [c] = expectNumericallyRight("X : matrix(N,d); W : matrix(d,k); Y : matrix(N,k)\ngrad -sum(Y .* (X*W - logsumexp(X*W, 2)*ones(k)')) wrt W");
+    expect(unicodeGradients(c!)).toEqual(["Xᵀ(softmax(WᵀXᵀ)ᵀ ⊙ (Y𝟏𝟏ᵀ) − Y)"]);
+  });
+
+  it("the axis is 1 or 2, said so at the caret", () => {
+    const d = diagnosticOf("Z : matrix(k,N)\ngrad sum(logsumexp(Z, 3)) wrt Z");
+    expect(d.message).toBe("the axis of logsumexp is 1 (each column) or 2 (each row)");
+    expect(d.span?.col).toBe(23);
+  });
+});
