@@ -23,7 +23,7 @@ const LANG_LABELS: Record<Lang, string> = { numpy: "NumPy", torch: "PyTorch", ja
 const STORAGE_KEY = "matdiff.problem";
 /** A query that runs longer than this stops with a `limit` error instead of freezing the page. */
 const QUERY_BUDGET_MS = 5000;
-const DEBOUNCE_MS = 50;
+const DEBOUNCE_MS = 30;
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
