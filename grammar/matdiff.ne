@@ -42,6 +42,8 @@ type        -> %kw_scalar                    {% ([k]) => ({ kw: k, dims: [], las
              | %kw_integer                   {% ([k]) => ({ kw: k, dims: [], last: k }) %}
              | oneDimType "(" dim ")"        {% ([k, , d, c]) => ({ kw: k, dims: [d], last: c }) %}
              | %kw_matrix "(" dim "," dim ")" {% ([k, , a, , b, c]) => ({ kw: k, dims: [a, b], last: c }) %}
+             | %kw_simplex "(" dim ")"       {% ([k, , d, c]) => ({ kw: k, dims: [d], last: c }) %}
+             | %kw_simplex "(" dim "," dim ")" {% ([k, , a, , b, c]) => ({ kw: k, dims: [a, b], last: c }) %}
 
 oneDimType  -> %kw_vector {% id %} | %kw_symmetric {% id %} | %kw_spd {% id %}
 

@@ -28,6 +28,7 @@ import { inResolutionOrder, resolveProblem, Resolver, type Problem, type QueryIn
 import { RESERVED_NAMES } from "./parse/functions.js";
 import { factorCommon } from "./simplify/factor.js";
 import { present } from "./simplify/present.js";
+import { foldDeclaredFacts } from "./simplify/declared.js";
 import { nameCommonSubexpressions } from "./simplify/cse.js";
 import { MAX_ANSWER_NODES, Rereader, tooLarge } from "./answer/reread.js";
 import type { Ident, QueryKind, Span, Statement } from "./parse/surface.js";
@@ -295,6 +296,7 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
     // refuse a huge answer before presenting it (presentation would only make it slower)
     for (const r of raw) if (r.value.size > MAX_ANSWER_NODES) tooLarge(r.value);
     // presentation: factor what sums share, then (unless inlining) name repeated subexpressions
+    for (const r of raw) r.value = foldDeclaredFacts(problem, r.value);
     let presented = raw.map((r) => present(opts.inline ? inlineDefinitions(problem, r.value) : r.value).expr);
     let definitions: Array<[string, Expr]> = [];
     if (!opts.inline) {

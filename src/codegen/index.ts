@@ -60,7 +60,7 @@ const TARGETS: Record<Lang, () => Target> = {
 
 function declarationText(v: VarInfo): string {
   const dims = v.shape.filter((_d, i) => !(v.typeKind === "vector" && i === 1)).map(String);
-  const type = v.typeKind === "scalar" || v.typeKind === "positive" || v.typeKind === "integer" ? v.typeKind : `${v.typeKind}(${v.typeKind === "symmetric" || v.typeKind === "spd" ? dims[0] : dims.join(", ")})`;
+  const type = v.typeKind === "scalar" || v.typeKind === "positive" || v.typeKind === "integer" ? v.typeKind : `${v.typeKind}(${v.typeKind === "symmetric" || v.typeKind === "spd" || (v.typeKind === "simplex" && v.shape[1] === 1) ? dims[0] : dims.join(", ")})`;
   return `${v.name}${v.param ? `(${v.param})` : ""} : ${type}`;
 }
 

@@ -85,6 +85,12 @@ export function sampleValue(v: VarInfo, dims: ReadonlyMap<string, number>, rng: 
     case "integer":
       // a power's exponent: small whole numbers keep X^k well inside floating point
       return [[rng.int(1, 4)]];
+    case "simplex": {
+      // columns of positive weights that sum to 1 (one-hot labels are a corner of this set)
+      const w = fill(r, c, () => 0.05 + rng.next());
+      const sums = Array.from({ length: c }, (_, j) => w.reduce((s, row) => s + row[j]!, 0));
+      return w.map((row) => row.map((x, j) => x / sums[j]!));
+    }
     case "vector": {
       const a = normalMatrix(r, 1, rng, entryScale(kind, rng));
       // a negative point flips most entries negative, so sign-blind claims show

@@ -129,6 +129,15 @@ class Reader {
       const d = this.dim();
       return S.mkDecl(name, param, kw, [d], this.expect(")"));
     }
+    if (kw.type === "kw_simplex") {
+      this.expect("(");
+      const dims = [this.dim()];
+      if (this.at(",")) {
+        this.take();
+        dims.push(this.dim());
+      }
+      return S.mkDecl(name, param, kw, dims, this.expect(")"));
+    }
     if (kw.type === "kw_matrix") {
       this.expect("(");
       const a = this.dim();

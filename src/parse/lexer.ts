@@ -10,6 +10,7 @@ export const KEYWORDS = [
   "scalar",
   "positive",
   "integer",
+  "simplex",
   "vector",
   "matrix",
   "symmetric",

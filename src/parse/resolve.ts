@@ -213,6 +213,10 @@ export class Resolver {
       case "spd":
         shape = [dims[0]!, dims[0]!];
         break;
+      case "simplex":
+        // a probability vector (entries ≥ 0, summing to 1), or a matrix of such columns
+        shape = [dims[0]!, dims[1] ?? 1];
+        break;
     }
     if (s.param) {
       const p = this.problem.vars.get(s.param.name);
@@ -251,6 +255,11 @@ export class Resolver {
     const vars = wrt.map((w) => {
       const v = this.problem.vars.get(w.name);
       const src = wrtSource ?? this.source;
+      if (v?.typeKind === "simplex") {
+        this.errorIn(src, "unsupported", `'${w.name}' is declared simplex: its entries are tied by sum = 1, so it has no unconstrained gradient`, w.span, {
+          hint: "declare it vector or matrix to differentiate with respect to it",
+        });
+      }
       if (v?.typeKind === "integer") {
         this.errorIn(src, "unsupported", `'${w.name}' is declared integer: there is no derivative with respect to it`, w.span, {
           hint: `declare it scalar to differentiate with respect to it (X^${w.name} then needs a number for the power)`,

@@ -28,7 +28,7 @@ export type SExpr =
  * `positive` is a scalar known to be > 0 (the check draws it positive); `integer` a scalar known
  * to be a whole number, for symbolic powers tr(X^k) (the check draws it from 1 to 4).
  */
-export type TypeKind = "scalar" | "positive" | "integer" | "vector" | "matrix" | "symmetric" | "spd";
+export type TypeKind = "scalar" | "positive" | "integer" | "vector" | "matrix" | "symmetric" | "spd" | "simplex";
 
 export interface DimLit {
   text: string;

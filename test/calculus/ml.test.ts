@@ -167,3 +167,17 @@ describe("answers written with the user's definitions, inside longer chains too"
     expect(unicodeGradients(g!)).toEqual(["½(aᵀa − tr(K⁻¹))"]);
   });
 });
+
+describe("labels declared simplex (columns of probabilities, one-hot included)", () => {
+  it("softmax cross-entropy reads (s − y)xᵀ, and over a batch (P − Y)Xᵀ, checked at points drawn on the simplex", () => {
+    // these forms are right only where the columns sum to 1: a check drawing other points would fail
+    const [a] = expectNumericallyRight("W : matrix(k,d); x : vector(d); y : simplex(k)\ngrad -y'*log(softmax(W*x)) wrt W");
+    expect(unicodeGradients(a!)).toEqual(["(softmax(Wx) − y)xᵀ"]);
+    const [b] = expectNumericallyRight("W : matrix(k,d); X : matrix(d,N); Y : simplex(k,N)\ngrad -sum(Y .* log(softmax(W*X))) wrt W");
+    expect(unicodeGradients(b!)).toEqual(["(softmax(WX) − Y)Xᵀ"]);
+  });
+
+  it("a simplex variable has no unconstrained gradient: declined", () => {
+    expect(() => problem("y : simplex(k)\ngrad sum(y) wrt y")).toThrow(/declared simplex/);
+  });
+});
