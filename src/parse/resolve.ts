@@ -8,6 +8,7 @@ import {
   add,
   applyFn,
   broadcast,
+  commutation,
   dimValue,
   div,
   epow,
@@ -29,7 +30,6 @@ import {
 } from "../expr/build.js";
 import { componentName, dvar, partial, sym, type Expr, type Sym } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
-import { commutation } from "../expr/build.js";
 import {
   broadcastShape,
   coreDims,

@@ -149,6 +149,9 @@ function checkSection(problem: Problem, query: QueryInfo): HTMLElement {
   return el("div", { class: "check" }, button, out);
 }
 
+/** Numbers the code sections, so each tab has an id its panel can name. */
+let codeSections = 0;
+
 function codeSection(problem: Problem, query: QueryInfo): HTMLElement {
   const box = el("div", { class: "code" });
   const tabs = el("div", { role: "tablist", "aria-label": "code for" });
@@ -165,8 +168,9 @@ function codeSection(problem: Problem, query: QueryInfo): HTMLElement {
     return text;
   };
   let current: Lang = "numpy";
+  const card = ++codeSections;
   const buttons = LANGS.map((lang) => {
-    const b = el("button", { type: "button", role: "tab", id: `tab-${lang}-${Math.random().toString(36).slice(2, 8)}`, "aria-selected": "false", "data-lang": lang, text: LANG_LABELS[lang] });
+    const b = el("button", { type: "button", role: "tab", id: `tab-${lang}-${card}`, "aria-selected": "false", "data-lang": lang, text: LANG_LABELS[lang] });
     b.addEventListener("click", () => select(lang));
     b.addEventListener("keydown", (ev) => {
       const i = LANGS.indexOf(lang);

@@ -13,8 +13,6 @@ import { mapBottomUp } from "../expr/transform.js";
 import { factorCommon } from "./factor.js";
 import { displayCost } from "./cost.js";
 
-export { displayCost };
-
 /** A rewrite may grow the answer to this many times its size before it is abandoned. */
 export const GROWTH_BUDGET = 4;
 /** ... but never past 4 × this many nodes: distributing a big answer would not make it smaller. */
