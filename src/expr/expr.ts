@@ -7,7 +7,7 @@
 
 import { checkSize, grow, tick } from "../budget.js";
 import type { Rational } from "./rational.js";
-import type { Shape } from "./shape.js";
+import type { Dim, Shape } from "./shape.js";
 
 export type FnName =
   // scalar-valued
@@ -119,16 +119,29 @@ export function assertNever(x: never): never {
 }
 
 // ---------------------------------------------------------------- interning
+//
+// Leaves (numbers, symbols, differentials, partials) are interned by a short string key. Inner
+// nodes are interned by a numeric structural hash of kind, shape and child ids, with the
+// candidates compared field by field: no key string is built per node (a chain of n factors
+// would otherwise spell out n ids every time it is made), which keeps node creation cheap and
+// the garbage collector idle.
 
-let table = new Map<string, Expr>();
+type Inner = Extract<Expr, { kind: InnerKind | "apply" }>;
+type InnerKind = "eye" | "ones" | "zeros" | "add" | "mul" | "transpose" | "inv" | "pow" | "hadamard" | "hdiv" | "epow" | "kron";
+
+let leaves = new Map<string, Expr>();
+/** Inner nodes by structural hash; a bucket holds the (rare) nodes whose hashes collide. */
+let inner = new Map<number, Inner | Inner[]>();
 let nextId = 1;
-/** Nodes that outlive a release (module-level constants such as 0 and 1), by key. */
-const permanentNodes = new Map<string, Expr>();
-const keyOf = new WeakMap<Expr, string>();
+/** Nodes that outlive a release (module-level constants such as 0 and 1). */
+const permanentLeaves = new Map<string, Expr>();
+const permanentInner: Inner[] = [];
 
 /** Keep e (and its interned identity) across releaseNodes(): for module-level constants. */
 export function permanent<E extends Expr>(e: E): E {
-  permanentNodes.set(keyOf.get(e)!, e);
+  const key = leafKey(e);
+  if (key !== undefined) permanentLeaves.set(key, e);
+  else permanentInner.push(e as Expr as Inner);
   return e;
 }
 
@@ -137,24 +150,102 @@ export function permanent<E extends Expr>(e: E): E {
  * between independent problems: a node kept from before would no longer be === its equal.
  */
 export function releaseNodes(): void {
-  table = new Map(permanentNodes);
+  leaves = new Map(permanentLeaves);
+  inner = new Map();
+  for (const e of permanentInner) insertInner(innerHash(e.kind, e.shape, e.args, e.kind === "apply" ? e.fn : ""), e);
 }
 
 /** How many nodes the intern table holds (for tests of bounded memory). */
-export const internedCount = (): number => table.size;
+export const internedCount = (): number => {
+  let n = leaves.size;
+  for (const b of inner.values()) n += Array.isArray(b) ? b.length : 1;
+  return n;
+};
 
 function shapeKey(s: Shape): string {
   return `${s[0]}x${s[1]}`;
 }
 
-function intern<E extends Expr>(key: string, make: (id: number) => E): E {
+function leafKey(e: Expr): string | undefined {
+  switch (e.kind) {
+    case "num":
+      return `num|${e.value.num}/${e.value.den}`;
+    case "sym":
+      return `sym|${e.name}|${shapeKey(e.shape)}|${e.role}|${e.symmetric}`;
+    case "dvar":
+      return `dvar|${e.name}|${shapeKey(e.shape)}|${e.symmetric}`;
+    case "partial":
+      return `partial|${e.name}|${e.param}|${e.index ?? ""}|${shapeKey(e.shape)}|${e.symmetric}`;
+    default:
+      return undefined;
+  }
+}
+
+function internLeaf<E extends Expr>(key: string, make: (id: number) => E): E {
   tick();
-  const hit = table.get(key);
+  const hit = leaves.get(key);
   if (hit) return hit as E;
   grow();
   const e = make(nextId++);
-  table.set(key, e);
-  keyOf.set(e, key);
+  leaves.set(key, e);
+  return e;
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** Dimensions hash by their written form, as the number 3 and the name "3" always print alike. */
+const dimHashes = new Map<Dim, number>();
+function dimHash(d: Dim): number {
+  let h = dimHashes.get(d);
+  if (h === undefined) {
+    h = hashString(String(d));
+    dimHashes.set(d, h);
+  }
+  return h;
+}
+
+const sameDim = (a: Dim, b: Dim): boolean => a === b || String(a) === String(b);
+
+function innerHash(kind: string, shape: Shape, args: readonly Expr[], fn: string): number {
+  let h = Math.imul(hashString(kind) ^ hashString(fn), 0x9e3779b1);
+  h = Math.imul(h ^ dimHash(shape[0]), 0x85ebca6b);
+  h = Math.imul(h ^ dimHash(shape[1]), 0xc2b2ae35);
+  for (let i = 0; i < args.length; i++) h = Math.imul(h ^ args[i]!.id, 0x27d4eb2f) + i;
+  return h | 0;
+}
+
+function sameInner(e: Inner, kind: string, shape: Shape, args: readonly Expr[], fn: string): boolean {
+  if (e.kind !== kind || (e.kind === "apply" ? e.fn : "") !== fn || e.args.length !== args.length) return false;
+  if (!sameDim(e.shape[0], shape[0]) || !sameDim(e.shape[1], shape[1])) return false;
+  for (let i = 0; i < args.length; i++) if (e.args[i] !== args[i]) return false;
+  return true;
+}
+
+function insertInner(h: number, e: Inner): void {
+  const bucket = inner.get(h);
+  if (bucket === undefined) inner.set(h, e);
+  else if (Array.isArray(bucket)) bucket.push(e);
+  else inner.set(h, [bucket, e]);
+}
+
+function internInner<E extends Inner>(kind: string, shape: Shape, args: readonly Expr[], fn: string, make: (id: number) => E): E {
+  tick();
+  const h = innerHash(kind, shape, args, fn);
+  const bucket = inner.get(h);
+  if (bucket !== undefined) {
+    if (!Array.isArray(bucket)) {
+      if (sameInner(bucket, kind, shape, args, fn)) return bucket as E;
+    } else {
+      for (const e of bucket) if (sameInner(e, kind, shape, args, fn)) return e as E;
+    }
+  }
+  grow();
+  const e = make(nextId++);
+  insertInner(h, e);
   return e;
 }
 
@@ -167,21 +258,16 @@ function sizedOf(args: readonly Expr[]): number {
 }
 
 /** Raw node constructor for kinds whose data is just shape + children. */
-export function node<K extends "eye" | "ones" | "zeros" | "add" | "mul" | "transpose" | "inv" | "pow" | "hadamard" | "hdiv" | "epow" | "kron">(
-  kind: K,
-  shape: Shape,
-  args: readonly Expr[],
-): Extract<Expr, { kind: K }> {
-  const key = `${kind}|${shapeKey(shape)}|${args.map((a) => a.id).join(",")}`;
-  return intern(key, (id) => ({ kind, id, shape, args, size: sizedOf(args) }) as unknown as Extract<Expr, { kind: K }>);
+export function node<K extends InnerKind>(kind: K, shape: Shape, args: readonly Expr[]): Extract<Expr, { kind: K }> {
+  return internInner(kind, shape, args, "", (id) => ({ kind, id, shape, args, size: sizedOf(args) }) as unknown as Extract<Expr, { kind: K }>);
 }
 
 export function num(value: Rational): Num {
-  return intern(`num|${value.num}/${value.den}`, (id) => ({ kind: "num", id, shape: [1, 1], args: [], size: 1, value }));
+  return internLeaf(`num|${value.num}/${value.den}`, (id) => ({ kind: "num", id, shape: [1, 1], args: [], size: 1, value }));
 }
 
 export function sym(name: string, shape: Shape, role: SymRole, symmetric: boolean): Sym {
-  return intern(`sym|${name}|${shapeKey(shape)}|${role}|${symmetric}`, (id) => ({
+  return internLeaf(`sym|${name}|${shapeKey(shape)}|${role}|${symmetric}`, (id) => ({
     kind: "sym",
     id,
     shape,
@@ -194,7 +280,7 @@ export function sym(name: string, shape: Shape, role: SymRole, symmetric: boolea
 }
 
 export function dvar(name: string, shape: Shape, symmetric: boolean): DVar {
-  return intern(`dvar|${name}|${shapeKey(shape)}|${symmetric}`, (id) => ({
+  return internLeaf(`dvar|${name}|${shapeKey(shape)}|${symmetric}`, (id) => ({
     kind: "dvar",
     id,
     shape,
@@ -206,7 +292,7 @@ export function dvar(name: string, shape: Shape, symmetric: boolean): DVar {
 }
 
 export function partial(name: string, param: string, shape: Shape, symmetric: boolean, index?: string): Partial {
-  return intern(`partial|${name}|${param}|${index ?? ""}|${shapeKey(shape)}|${symmetric}`, (id) => ({
+  return internLeaf(`partial|${name}|${param}|${index ?? ""}|${shapeKey(shape)}|${symmetric}`, (id) => ({
     kind: "partial",
     id,
     shape,
@@ -223,8 +309,7 @@ export function partial(name: string, param: string, shape: Shape, symmetric: bo
 export const componentName = (param: string, index: string): string => `${param}[${index}]`;
 
 export function apply(fn: FnName, shape: Shape, args: readonly Expr[]): Apply {
-  const key = `apply|${fn}|${shapeKey(shape)}|${args.map((a) => a.id).join(",")}`;
-  return intern(key, (id) => ({ kind: "apply", id, shape, args, size: sizedOf(args), fn }));
+  return internInner("apply", shape, args, fn, (id) => ({ kind: "apply", id, shape, args, size: sizedOf(args), fn }));
 }
 
 export const isScalar = (e: Expr): boolean => e.shape[0] === 1 && e.shape[1] === 1;
