@@ -15,6 +15,7 @@ import {
   assertNever,
   isScalar,
   node,
+  nodeGeneration,
   num,
   permanent,
   sym,
@@ -494,11 +495,49 @@ function extendChain(factors: readonly Expr[]): Expr | undefined {
   const other = chainFirst ? b : a;
   if (chain.kind !== "mul" || !isPlainMatrixFactor(other) || a.shape[1] !== b.shape[0]) return undefined;
   if (a.shape[0] === 1 && b.shape[1] === 1) return undefined;
-  if (!chain.args.every(isPlainMatrixFactor)) return undefined;
+  if (!isPlainChain(chain)) return undefined;
+  const memo = extensionMemo(chainFirst);
+  const known = memo.get(chain)?.get(other);
+  if (known) return known;
   const junction: [Expr, Expr] = chainFirst ? [chain.args[chain.args.length - 1]!, other] : [other, chain.args[0]!];
   const simplified = simplifyChain(junction);
   if (simplified.length !== 2 || simplified[0] !== junction[0] || simplified[1] !== junction[1]) return undefined;
-  return node("mul", [a.shape[0], b.shape[1]], chainFirst ? [...chain.args, other] : [other, ...chain.args]);
+  const extended = node("mul", [a.shape[0], b.shape[1]], chainFirst ? [...chain.args, other] : [other, ...chain.args]);
+  plainChains.add(extended);
+  const byFactor = memo.get(chain);
+  if (byFactor) byFactor.set(other, extended);
+  else memo.set(chain, new Map([[other, extended]]));
+  return extended;
+}
+
+/**
+ * Chains already extended, by chain and factor (one memo for each side). Interning an extension
+ * again costs a comparison of all its factors, and the phases of a query extend the same chains of
+ * a chain of definitions again and again. Valid within one node generation (releaseNodes).
+ */
+const extensions = { generation: -1, right: new WeakMap<Expr, Map<Expr, Expr>>(), left: new WeakMap<Expr, Map<Expr, Expr>>() };
+
+function extensionMemo(chainFirst: boolean): WeakMap<Expr, Map<Expr, Expr>> {
+  if (extensions.generation !== nodeGeneration()) {
+    extensions.generation = nodeGeneration();
+    extensions.right = new WeakMap();
+    extensions.left = new WeakMap();
+  }
+  return chainFirst ? extensions.right : extensions.left;
+}
+
+/**
+ * Products whose factors are all plain matrix factors. An extension of one by a plain factor is
+ * one too, so a chain grown factor by factor is checked once, not once per factor (linear, not
+ * quadratic, in the length of a chain of definitions).
+ */
+const plainChains = new WeakSet<Expr>();
+
+function isPlainChain(chain: Expr): boolean {
+  if (plainChains.has(chain)) return true;
+  if (!chain.args.every(isPlainMatrixFactor)) return false;
+  plainChains.add(chain);
+  return true;
 }
 
 /**

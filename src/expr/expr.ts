@@ -150,10 +150,16 @@ export function permanent<E extends Expr>(e: E): E {
  * between independent problems: a node kept from before would no longer be === its equal.
  */
 export function releaseNodes(): void {
+  generation++;
   leaves = new Map(permanentLeaves);
   inner = new Map();
   for (const e of permanentInner) insertInner(innerHash(e.kind, e.shape, e.args, e.kind === "apply" ? e.fn : ""), e);
 }
+
+let generation = 0;
+
+/** Changes at every releaseNodes(): memos of node-building functions are valid within one. */
+export const nodeGeneration = (): number => generation;
 
 /** How many nodes the intern table holds (for tests of bounded memory). */
 export const internedCount = (): number => {

@@ -66,7 +66,7 @@ export function substitute(e: Expr, by: ReadonlyMap<string, Expr>): Expr {
 export function foldBodies(e: Expr, bodies: ReadonlyMap<Expr, Expr>): Expr {
   if (bodies.size === 0) return e;
   const chains = chainPatterns(bodies);
-  return mapBottomUp(e, (x) => bodies.get(x) ?? (x.kind === "mul" && chains.length > 0 ? foldChains(x, chains) : x));
+  return mapBottomUp(e, (x) => bodies.get(x) ?? (x.kind === "mul" && chains.size > 0 ? foldChains(x, chains) : x));
 }
 
 interface ChainPattern {
@@ -74,28 +74,38 @@ interface ChainPattern {
   by: Expr;
 }
 
+/** Chain patterns indexed by their first factor, in definition order: a product is scanned once. */
+type ChainIndex = ReadonlyMap<Expr, readonly ChainPattern[]>;
+
 /**
  * A body that is a matrix chain (a = K⁻¹y) matches inside longer chains too, and so does its
  * transpose (yᵀK⁻¹ = aᵀ for a symmetric K): tr(K⁻¹yyᵀK⁻¹) reads tr(aaᵀ).
  */
-function chainPatterns(bodies: ReadonlyMap<Expr, Expr>): ChainPattern[] {
-  const out: ChainPattern[] = [];
+function chainPatterns(bodies: ReadonlyMap<Expr, Expr>): ChainIndex {
+  const out = new Map<Expr, ChainPattern[]>();
+  const add = (p: ChainPattern) => {
+    const first = p.factors[0]!;
+    const list = out.get(first);
+    if (list) list.push(p);
+    else out.set(first, [p]);
+  };
   const isChain = (b: Expr) => b.kind === "mul" && b.args.length >= 2 && b.args.every((f) => !isScalar(f));
   for (const [body, name] of bodies) {
     if (!isChain(body)) continue;
-    out.push({ factors: body.args, by: name });
+    add({ factors: body.args, by: name });
     const t = transpose(body);
-    if (isChain(t) && t !== body) out.push({ factors: t.args, by: transpose(name) });
+    if (isChain(t) && t !== body) add({ factors: t.args, by: transpose(name) });
   }
   return out;
 }
 
-function foldChains(x: Expr, patterns: readonly ChainPattern[]): Expr {
+function foldChains(x: Expr, patterns: ChainIndex): Expr {
   const args = x.args;
   const out: Expr[] = [];
   let changed = false;
   for (let i = 0; i < args.length; ) {
-    const hit = patterns.find((p) => p.factors.length < args.length && p.factors.every((f, k) => args[i + k] === f));
+    const candidates = patterns.get(args[i]!);
+    const hit = candidates?.find((p) => p.factors.length < args.length && p.factors.every((f, k) => args[i + k] === f));
     if (hit) {
       out.push(hit.by);
       i += hit.factors.length;

@@ -18,6 +18,6 @@ export function printExpr(e: Expr, form: FormName): string {
 
 /** The printed text and whether it is a sum at its top (so that an operand needs parentheses). */
 export function printOperand(e: Expr, form: FormName): { text: string; isSum: boolean } {
-  const d = printers[form].within(() => printers[form].doc(e));
+  const d = printers[form].doc(e);
   return { text: d.s, isSum: d.p <= SUM };
 }

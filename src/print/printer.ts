@@ -37,25 +37,16 @@ export abstract class Printer {
   abstract readonly form: FormName;
 
   /**
-   * Docs of the nodes printed so far in the current top-level call. Every node's text depends on
-   * the node alone, so each is laid out once: printing is linear in the size of the tree (shared
-   * subtrees count once), however often a hook asks for a child's doc.
+   * Docs of the nodes printed so far. Every node's text depends on the node alone (nodes are
+   * interned and immutable), so each is laid out once: printing is linear in the size of the tree
+   * (shared subtrees count once), however often a hook asks for a child's doc, and an answer that
+   * is printed again (read back, then written in the output) costs a lookup. Weak: a node no
+   * longer reachable takes its doc with it.
    */
-  private memo: Map<Expr, Doc> | undefined;
+  private readonly memo = new WeakMap<Expr, Doc>();
 
   print(e: Expr): string {
-    return this.within(() => this.doc(e).s);
-  }
-
-  /** Run f with a memo table, keeping the outer one when called from inside a print. */
-  within<T>(f: () => T): T {
-    if (this.memo) return f();
-    this.memo = new Map();
-    try {
-      return f();
-    } finally {
-      this.memo = undefined;
-    }
+    return this.doc(e).s;
   }
 
   protected wrap(d: Doc, min: number): string {
@@ -67,7 +58,6 @@ export abstract class Printer {
   }
 
   doc(e: Expr): Doc {
-    if (!this.memo) return this.within(() => this.doc(e));
     let d = this.memo.get(e);
     if (!d) {
       d = this.layout(e);
