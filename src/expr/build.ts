@@ -14,6 +14,7 @@ import {
   apply as rawApply,
   assertNever,
   isScalar,
+  extendedProduct,
   node,
   nodeGeneration,
   num,
@@ -502,8 +503,9 @@ function extendChain(factors: readonly Expr[]): Expr | undefined {
   const junction: [Expr, Expr] = chainFirst ? [chain.args[chain.args.length - 1]!, other] : [other, chain.args[0]!];
   const simplified = simplifyChain(junction);
   if (simplified.length !== 2 || simplified[0] !== junction[0] || simplified[1] !== junction[1]) return undefined;
-  const extended = node("mul", [a.shape[0], b.shape[1]], chainFirst ? [...chain.args, other] : [other, ...chain.args]);
+  const extended = extendedProduct(chain, other, chainFirst, [a.shape[0], b.shape[1]]);
   plainChains.add(extended);
+  extensionRecords.set(extended, { base: chain, extra: other });
   const byFactor = memo.get(chain);
   if (byFactor) byFactor.set(other, extended);
   else memo.set(chain, new Map([[other, extended]]));
@@ -526,6 +528,21 @@ function extensionMemo(chainFirst: boolean): WeakMap<Expr, Map<Expr, Expr>> {
   return chainFirst ? extensions.right : extensions.left;
 }
 
+/** A chain made by extendChain: its factors are those of `base` with `extra` added at one end. */
+export interface ChainExtension {
+  base: Expr;
+  extra: Expr;
+}
+
+const extensionRecords = new WeakMap<Expr, ChainExtension>();
+
+/**
+ * How a chain was grown, if it was grown by one factor: a walk that knows all of `base`'s factors
+ * unchanged need only look at `extra` (transform.ts), so walking the n nested adjoints of a chain
+ * of n definitions is linear, not quadratic.
+ */
+export const chainExtension = (e: Expr): ChainExtension | undefined => extensionRecords.get(e);
+
 /**
  * Products whose factors are all plain matrix factors. An extension of one by a plain factor is
  * one too, so a chain grown factor by factor is checked once, not once per factor (linear, not
@@ -533,7 +550,7 @@ function extensionMemo(chainFirst: boolean): WeakMap<Expr, Map<Expr, Expr>> {
  */
 const plainChains = new WeakSet<Expr>();
 
-function isPlainChain(chain: Expr): boolean {
+export function isPlainChain(chain: Expr): boolean {
   if (plainChains.has(chain)) return true;
   if (!chain.args.every(isPlainMatrixFactor)) return false;
   plainChains.add(chain);

@@ -153,7 +153,7 @@ export function releaseNodes(): void {
   generation++;
   leaves = new Map(permanentLeaves);
   inner = new Map();
-  for (const e of permanentInner) insertInner(innerHash(e.kind, e.shape, e.args, e.kind === "apply" ? e.fn : ""), e);
+  for (const e of permanentInner) insertInner(innerHash(e.kind, e.shape, (e as unknown as Hashed).argsHash, e.kind === "apply" ? e.fn : ""), e);
 }
 
 let generation = 0;
@@ -216,12 +216,59 @@ function dimHash(d: Dim): number {
 
 const sameDim = (a: Dim, b: Dim): boolean => a === b || String(a) === String(b);
 
-function innerHash(kind: string, shape: Shape, args: readonly Expr[], fn: string): number {
-  let h = Math.imul(hashString(kind) ^ hashString(fn), 0x9e3779b1);
+// The hash of the children is a polynomial in a fixed odd multiplier P, Σᵢ mix(idᵢ)·Pⁱ (mod 2³²),
+// kept on each inner node: a chain grown by one factor at either end (extendedProduct) is hashed
+// from its base's in constant time, where a fold over all children would make growing a chain
+// of n factors one by one quadratic.
+const P = 0x27d4eb2f;
+
+function mixId(id: number): number {
+  return Math.imul(id ^ (id >>> 15), 0x2c1b3c6d);
+}
+
+function argsHashOf(args: readonly Expr[]): number {
+  let h = 0;
+  let pk = 1;
+  for (let i = 0; i < args.length; i++) {
+    h = (h + Math.imul(mixId(args[i]!.id), pk)) | 0;
+    pk = Math.imul(pk, P);
+  }
+  return h;
+}
+
+/** Pⁿ mod 2³², by squaring. */
+function powP(n: number): number {
+  let r = 1;
+  let b = P;
+  while (n > 0) {
+    if (n & 1) r = Math.imul(r, b);
+    b = Math.imul(b, b);
+    n >>>= 1;
+  }
+  return r;
+}
+
+const kindHashes = new Map<string, number>();
+function kindHash(kind: string, fn: string): number {
+  const k = fn === "" ? kind : `${kind}|${fn}`;
+  let h = kindHashes.get(k);
+  if (h === undefined) {
+    h = hashString(k);
+    kindHashes.set(k, h);
+  }
+  return h;
+}
+
+function innerHash(kind: string, shape: Shape, argsHash: number, fn: string): number {
+  let h = Math.imul(kindHash(kind, fn), 0x9e3779b1);
   h = Math.imul(h ^ dimHash(shape[0]), 0x85ebca6b);
   h = Math.imul(h ^ dimHash(shape[1]), 0xc2b2ae35);
-  for (let i = 0; i < args.length; i++) h = Math.imul(h ^ args[i]!.id, 0x27d4eb2f) + i;
-  return h | 0;
+  return Math.imul(h ^ argsHash, 0x27d4eb2f) | 0;
+}
+
+/** The children's hash, kept on every inner node (not part of the Expr types). */
+interface Hashed {
+  readonly argsHash: number;
 }
 
 function sameInner(e: Inner, kind: string, shape: Shape, args: readonly Expr[], fn: string): boolean {
@@ -238,9 +285,9 @@ function insertInner(h: number, e: Inner): void {
   else inner.set(h, [bucket, e]);
 }
 
-function internInner<E extends Inner>(kind: string, shape: Shape, args: readonly Expr[], fn: string, make: (id: number) => E): E {
+function internInner<E extends Inner>(kind: string, shape: Shape, args: readonly Expr[], fn: string, make: (id: number, argsHash: number) => E, argsHash = argsHashOf(args)): E {
   tick();
-  const h = innerHash(kind, shape, args, fn);
+  const h = innerHash(kind, shape, argsHash, fn);
   const bucket = inner.get(h);
   if (bucket !== undefined) {
     if (!Array.isArray(bucket)) {
@@ -250,7 +297,7 @@ function internInner<E extends Inner>(kind: string, shape: Shape, args: readonly
     }
   }
   grow();
-  const e = make(nextId++);
+  const e = make(nextId++, argsHash);
   insertInner(h, e);
   return e;
 }
@@ -265,7 +312,30 @@ function sizedOf(args: readonly Expr[]): number {
 
 /** Raw node constructor for kinds whose data is just shape + children. */
 export function node<K extends InnerKind>(kind: K, shape: Shape, args: readonly Expr[]): Extract<Expr, { kind: K }> {
-  return internInner(kind, shape, args, "", (id) => ({ kind, id, shape, args, size: sizedOf(args) }) as unknown as Extract<Expr, { kind: K }>);
+  return internInner(kind, shape, args, "", (id, argsHash) => ({ kind, id, shape, args, size: sizedOf(args), argsHash }) as unknown as Extract<Expr, { kind: K }>);
+}
+
+/**
+ * The product node whose factors are base's with `extra` appended (right) or prepended: the same
+ * node as node("mul", shape, factors), with its hash and size taken from base's in constant time.
+ */
+export function extendedProduct(base: Mul, extra: Expr, right: boolean, shape: Shape): Mul {
+  const baseHash = (base as unknown as Hashed).argsHash;
+  const n = base.args.length;
+  const argsHash = right ? (baseHash + Math.imul(mixId(extra.id), powP(n))) | 0 : (mixId(extra.id) + Math.imul(baseHash, P)) | 0;
+  const args = right ? [...base.args, extra] : [extra, ...base.args];
+  const size = base.size + extra.size;
+  return internInner(
+    "mul",
+    shape,
+    args,
+    "",
+    (id, h) => {
+      checkSize(size);
+      return { kind: "mul", id, shape, args, size, argsHash: h } as unknown as Mul;
+    },
+    argsHash,
+  );
 }
 
 export function num(value: Rational): Num {
@@ -315,7 +385,7 @@ export function partial(name: string, param: string, shape: Shape, symmetric: bo
 export const componentName = (param: string, index: string): string => `${param}[${index}]`;
 
 export function apply(fn: FnName, shape: Shape, args: readonly Expr[]): Apply {
-  return internInner("apply", shape, args, fn, (id) => ({ kind: "apply", id, shape, args, size: sizedOf(args), fn }));
+  return internInner("apply", shape, args, fn, (id, argsHash) => ({ kind: "apply", id, shape, args, size: sizedOf(args), fn, argsHash }) as Apply);
 }
 
 export const isScalar = (e: Expr): boolean => e.shape[0] === 1 && e.shape[1] === 1;

@@ -1,7 +1,7 @@
 // Bottom-up rewriting with the canonical constructors: substitution (--inline) and folding a
 // definition's body back into its name (answers use the user's names).
 
-import { add, applyFn, epow, hadamard, hdiv, inv, kron, mul, pow, transpose } from "./build.js";
+import { add, applyFn, chainExtension, epow, hadamard, hdiv, inv, kron, mul, pow, transpose } from "./build.js";
 import { assertNever, isScalar, type Expr } from "./expr.js";
 
 /** Rebuild e's kind over new children through the canonical constructors. */
@@ -46,12 +46,29 @@ export interface NodeMemo {
   set(e: Expr, r: Expr): unknown;
 }
 
-/** Apply f to every node after its children (memoised over shared subtrees). */
-export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo: NodeMemo = new Map<Expr, Expr>()): Expr {
+/** Nodes whose children all mapped to themselves (kept beside a NodeMemo, with the same life). */
+export interface NodeSet {
+  has(e: Expr): boolean;
+  add(e: Expr): unknown;
+}
+
+/**
+ * Apply f to every node after its children (memoised over shared subtrees). `unchanged` records
+ * the nodes whose children all map to themselves: a chain grown from such a chain by one factor
+ * (chainExtension) needs only that factor looked at, not all of its factors again.
+ */
+export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo: NodeMemo = new Map<Expr, Expr>(), unchanged: NodeSet = new Set<Expr>()): Expr {
   const hit = memo.get(e);
   if (hit) return hit;
-  const args = e.args.map((a) => mapBottomUp(a, f, memo));
-  const changed = args.some((a, i) => a !== e.args[i]);
+  let changed = false;
+  let args = e.args;
+  const grown = chainExtension(e);
+  if (!(grown && unchanged.has(grown.base) && mapBottomUp(grown.extra, f, memo, unchanged) === grown.extra)) {
+    const mapped = e.args.map((a) => mapBottomUp(a, f, memo, unchanged));
+    changed = mapped.some((a, i) => a !== e.args[i]);
+    if (changed) args = mapped;
+  }
+  if (!changed) unchanged.add(e);
   const r = f(changed ? rebuild(e, args) : e);
   memo.set(e, r);
   return r;

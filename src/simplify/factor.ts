@@ -5,7 +5,7 @@
 // Each is an exact identity; the canonical constructors never undo it (they distribute numeric
 // coefficients only). Applied bottom-up, each rewrite kept only if it lowers the node count.
 
-import { add, eye, mul, splitCoeff } from "../expr/build.js";
+import { add, eye, isPlainChain, mul, splitCoeff } from "../expr/build.js";
 import { isScalar, num, type Expr } from "../expr/expr.js";
 import { mapBottomUp } from "../expr/transform.js";
 
@@ -91,13 +91,15 @@ function factorSum(e: Expr): Expr {
 // Factoring is a pure function of an interned node, so one memo serves every call: the gradient of
 // a chain of n definitions factors n nested adjoints that share all but one factor, linear with it
 const factored = new WeakMap<Expr, Expr>();
+const factoredUnchanged = new WeakSet<Expr>();
 
 /**
  * A sum already in parentheses inside a product gives up a common end factor for free:
  * Vᵀ(diag(s)K − ssᵀK) = Vᵀ(diag(s) − ssᵀ)K. (On its own, (A + B)K has as many nodes as AK + BK.)
  */
 function factorSumInProduct(e: Expr): Expr {
-  if (e.kind !== "mul") return e;
+  // a chain of plain matrix factors has no sum among them (known per chain, not scanned)
+  if (e.kind !== "mul" || isPlainChain(e)) return e;
   const at = e.args.findIndex((f) => f.kind === "add");
   if (at < 0 || e.args.findIndex((f, i) => i > at && f.kind === "add") >= 0) return e;
   const terms = e.args[at]!.args.map(decompose);
@@ -119,5 +121,5 @@ function factorNode(e: Expr): Expr {
 }
 
 export function factorCommon(e: Expr): Expr {
-  return mapBottomUp(e, factorNode, factored);
+  return mapBottomUp(e, factorNode, factored, factoredUnchanged);
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { inv, mul, num1, pow, transpose } from "../../src/expr/build.js";
 import { num, type Expr } from "../../src/expr/expr.js";
+import { mapBottomUp, rebuild } from "../../src/expr/transform.js";
 import * as Q from "../../src/expr/rational.js";
 import { problem } from "../helpers.js";
 
@@ -40,4 +41,33 @@ describe("products: the one-factor fast path equals the general path", () => {
     expect(mul([transpose(x), ab])).toBe(mul([transpose(x), A, B]));
     expect(mul([ab, A, B])).toBe(mul([A, B, A, B]));
   });
+});
+
+describe("walks over grown chains: skipping a known-unchanged base gives the full walk's result", () => {
+  // the reference: map every node after its children, no memo, no shortcut
+  const naive = (e: Expr, f: (e: Expr) => Expr): Expr => {
+    const args = e.args.map((a) => naive(a, f));
+    return f(args.some((a, i) => a !== e.args[i]) ? rebuild(e, args) : e);
+  };
+  const rewrites: Array<[string, (e: Expr) => Expr]> = [
+    ["identity", (e) => e],
+    ["B becomes C", (e) => (e === B ? C : e)],
+    ["inverses become transposes", (e) => (e.kind === "inv" ? transpose(e.args[0]!) : e)],
+  ];
+  for (const [name, f] of rewrites) {
+    it(`for random chains grown one factor at a time (${name}), walked prefix by prefix with one memo`, () => {
+      fc.assert(
+        fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: SQUARE.length - 1 }), fc.boolean()), { minLength: 2, maxLength: 12 }), (steps) => {
+          const memo = new Map<Expr, Expr>();
+          const unchanged = new Set<Expr>();
+          let grown: Expr = num1;
+          for (const [i, onLeft] of steps) {
+            grown = onLeft ? mul([SQUARE[i]!, grown]) : mul([grown, SQUARE[i]!]);
+            expect(mapBottomUp(grown, f, memo, unchanged)).toBe(naive(grown, f));
+          }
+        }),
+        { numRuns: 300, seed: 11 },
+      );
+    });
+  }
 });
