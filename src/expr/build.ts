@@ -335,8 +335,9 @@ function simplifyChain(chain: Expr[], scalars: Expr[] = []): Expr[] {
       out.push(applyFn("diagm", [hadamard([prev.args[0]!, f.args[0]!])]));
       continue;
     }
-    if (prev && prev.shape[0] === prev.shape[1]) {
-      // X·X = X², X²·X = X³: repeated square factors become one power
+    if (prev && prev.shape[0] === prev.shape[1] && (prev === f || hasPowerParts(prev) || hasPowerParts(f))) {
+      // X·X = X², X²·X = X³: repeated square factors become one power (two factors that are
+      // neither powers, inverses nor transposes are their own bases: they merge only if equal)
       const [b1, k1] = powerParts(prev);
       const [b2, k2] = powerParts(f);
       if (b1 === b2) {
@@ -356,6 +357,11 @@ function isVec(e: Expr): e is Extract<Expr, { kind: "apply" }> {
 
 function isDiagm(e: Expr): e is Extract<Expr, { kind: "apply" }> {
   return e.kind === "apply" && e.fn === "diagm";
+}
+
+/** Is powerParts(e) anything but [e, 1]? */
+function hasPowerParts(e: Expr): boolean {
+  return e.kind === "pow" || e.kind === "inv" || e.kind === "transpose";
 }
 
 /** A square factor as base^k, reading X⁻¹ as X^-1 and (X⁻¹)^k as X^-k, so X·X⁻³·X = X⁻¹. */
