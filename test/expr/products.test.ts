@@ -15,10 +15,13 @@ const [A, B, C, x] = ["A", "B", "C", "x"].map((n) => p.vars.get(n)!.sym) as [Exp
 // square factors whose neighbours can cancel (A·A⁻¹), merge (A·A = A²) or stay apart
 const SQUARE: Expr[] = [A, B, C, transpose(A), inv(A), inv(B), transpose(inv(A)), pow(A, num(Q.rat(2))), inv(pow(A, num(Q.rat(2))))];
 
+/** Random ways to grow a chain: which square factor, and whether it goes on the left. */
+const growthSteps = fc.array(fc.tuple(fc.integer({ min: 0, max: SQUARE.length - 1 }), fc.boolean()), { minLength: 2, maxLength: 12 });
+
 describe("products: the one-factor fast path equals the general path", () => {
   it("for random chains of square factors, grown one factor at a time from either side", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: SQUARE.length - 1 }), fc.boolean()), { minLength: 2, maxLength: 12 }), (steps) => {
+      fc.property(growthSteps, (steps) => {
         let grown: Expr = num1;
         const flat: Expr[] = [];
         for (const [i, onLeft] of steps) {
@@ -57,7 +60,7 @@ describe("walks over grown chains: skipping a known-unchanged base gives the ful
   for (const [name, f] of rewrites) {
     it(`for random chains grown one factor at a time (${name}), walked prefix by prefix with one memo`, () => {
       fc.assert(
-        fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: SQUARE.length - 1 }), fc.boolean()), { minLength: 2, maxLength: 12 }), (steps) => {
+        fc.property(growthSteps, (steps) => {
           const memo = new Map<Expr, Expr>();
           const unchanged = new Set<Expr>();
           let grown: Expr = num1;
