@@ -88,7 +88,8 @@ export function logAbsDet(a: Matrix): { sign: number; log: number } {
 
 export function inverse(a: Matrix): Matrix {
   const { lu, n, perm } = decompose(a);
-  const out: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const out: Matrix = new Array<number[]>(n);
+  for (let i = 0; i < n; i++) out[i] = new Array<number>(n).fill(0);
   const col = new Float64Array(n);
   for (let c = 0; c < n; c++) {
     // solve LU x = P e_c

@@ -40,8 +40,22 @@ export function dimSize(d: Dim, dims: ReadonlyMap<string, number>): number {
 export const scalarM = (x: number): Matrix => [[x]];
 const isScalarM = (a: Matrix): boolean => a.length === 1 && a[0]!.length === 1;
 
+// plain loops: Array.from with a mapping function is several times slower in V8, and the check
+// builds small matrices thousands of times per problem
 export function fill(rows: number, cols: number, f: (i: number, j: number) => number): Matrix {
-  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
+  const out: Matrix = new Array<number[]>(rows);
+  for (let i = 0; i < rows; i++) {
+    const row = new Array<number>(cols);
+    for (let j = 0; j < cols; j++) row[j] = f(i, j);
+    out[i] = row;
+  }
+  return out;
+}
+
+function zerosM(rows: number, cols: number): Matrix {
+  const out: Matrix = new Array<number[]>(rows);
+  for (let i = 0; i < rows; i++) out[i] = new Array<number>(cols).fill(0);
+  return out;
 }
 
 function map(a: Matrix, f: (x: number) => number): Matrix {
@@ -60,7 +74,7 @@ function matmul(a: Matrix, b: Matrix): Matrix {
   const n = a.length;
   const m = b[0]!.length;
   const inner = b.length;
-  const out: Matrix = Array.from({ length: n }, () => new Array<number>(m).fill(0));
+  const out = zerosM(n, m);
   for (let i = 0; i < n; i++) {
     const ai = a[i]!;
     const oi = out[i]!;
