@@ -86,10 +86,16 @@ export function logAbsDet(a: Matrix): { sign: number; log: number } {
   return { sign, log };
 }
 
+/** A rows×cols matrix of zeros (plain loops: Array.from with a mapping function is slower in V8). */
+export function zeroMatrix(rows: number, cols: number): Matrix {
+  const out: Matrix = new Array<number[]>(rows);
+  for (let i = 0; i < rows; i++) out[i] = new Array<number>(cols).fill(0);
+  return out;
+}
+
 export function inverse(a: Matrix): Matrix {
   const { lu, n, perm } = decompose(a);
-  const out: Matrix = new Array<number[]>(n);
-  for (let i = 0; i < n; i++) out[i] = new Array<number>(n).fill(0);
+  const out = zeroMatrix(n, n);
   const col = new Float64Array(n);
   for (let c = 0; c < n; c++) {
     // solve LU x = P e_c

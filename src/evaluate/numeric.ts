@@ -1,7 +1,7 @@
 // Numeric evaluation of core expressions: a walk over the tree, with linalg.ts doing the linear
 // algebra. User text never reaches an evaluator of strings; only the tree is walked.
 
-import { det, inverse, kronecker, logAbsDet, SingularMatrix } from "./linalg.js";
+import { det, inverse, kronecker, logAbsDet, SingularMatrix, zeroMatrix } from "./linalg.js";
 import { tick } from "../budget.js";
 import { assertNever, type Expr } from "../expr/expr.js";
 import type { Dim } from "../expr/shape.js";
@@ -52,11 +52,6 @@ export function fill(rows: number, cols: number, f: (i: number, j: number) => nu
   return out;
 }
 
-function zerosM(rows: number, cols: number): Matrix {
-  const out: Matrix = new Array<number[]>(rows);
-  for (let i = 0; i < rows; i++) out[i] = new Array<number>(cols).fill(0);
-  return out;
-}
 
 function map(a: Matrix, f: (x: number) => number): Matrix {
   return a.map((row) => row.map(f));
@@ -74,7 +69,7 @@ function matmul(a: Matrix, b: Matrix): Matrix {
   const n = a.length;
   const m = b[0]!.length;
   const inner = b.length;
-  const out = zerosM(n, m);
+  const out = zeroMatrix(n, m);
   for (let i = 0; i < n; i++) {
     const ai = a[i]!;
     const oi = out[i]!;

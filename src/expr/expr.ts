@@ -172,16 +172,23 @@ function shapeKey(s: Shape): string {
   return `${s[0]}x${s[1]}`;
 }
 
+// A leaf's key, written once for its constructor and for permanent()
+const numKey = (value: Rational): string => `num|${value.num}/${value.den}`;
+const symKey = (name: string, shape: Shape, role: SymRole, symmetric: boolean): string => `sym|${name}|${shapeKey(shape)}|${role}|${symmetric}`;
+const dvarKey = (name: string, shape: Shape, symmetric: boolean): string => `dvar|${name}|${shapeKey(shape)}|${symmetric}`;
+const partialKey = (name: string, param: string, index: string | undefined, shape: Shape, symmetric: boolean): string =>
+  `partial|${name}|${param}|${index ?? ""}|${shapeKey(shape)}|${symmetric}`;
+
 function leafKey(e: Expr): string | undefined {
   switch (e.kind) {
     case "num":
-      return `num|${e.value.num}/${e.value.den}`;
+      return numKey(e.value);
     case "sym":
-      return `sym|${e.name}|${shapeKey(e.shape)}|${e.role}|${e.symmetric}`;
+      return symKey(e.name, e.shape, e.role, e.symmetric);
     case "dvar":
-      return `dvar|${e.name}|${shapeKey(e.shape)}|${e.symmetric}`;
+      return dvarKey(e.name, e.shape, e.symmetric);
     case "partial":
-      return `partial|${e.name}|${e.param}|${e.index ?? ""}|${shapeKey(e.shape)}|${e.symmetric}`;
+      return partialKey(e.name, e.param, e.index, e.shape, e.symmetric);
     default:
       return undefined;
   }
@@ -339,11 +346,11 @@ export function extendedProduct(base: Mul, extra: Expr, right: boolean, shape: S
 }
 
 export function num(value: Rational): Num {
-  return internLeaf(`num|${value.num}/${value.den}`, (id) => ({ kind: "num", id, shape: [1, 1], args: [], size: 1, value }));
+  return internLeaf(numKey(value), (id) => ({ kind: "num", id, shape: [1, 1], args: [], size: 1, value }));
 }
 
 export function sym(name: string, shape: Shape, role: SymRole, symmetric: boolean): Sym {
-  return internLeaf(`sym|${name}|${shapeKey(shape)}|${role}|${symmetric}`, (id) => ({
+  return internLeaf(symKey(name, shape, role, symmetric), (id) => ({
     kind: "sym",
     id,
     shape,
@@ -356,7 +363,7 @@ export function sym(name: string, shape: Shape, role: SymRole, symmetric: boolea
 }
 
 export function dvar(name: string, shape: Shape, symmetric: boolean): DVar {
-  return internLeaf(`dvar|${name}|${shapeKey(shape)}|${symmetric}`, (id) => ({
+  return internLeaf(dvarKey(name, shape, symmetric), (id) => ({
     kind: "dvar",
     id,
     shape,
@@ -368,7 +375,7 @@ export function dvar(name: string, shape: Shape, symmetric: boolean): DVar {
 }
 
 export function partial(name: string, param: string, shape: Shape, symmetric: boolean, index?: string): Partial {
-  return internLeaf(`partial|${name}|${param}|${index ?? ""}|${shapeKey(shape)}|${symmetric}`, (id) => ({
+  return internLeaf(partialKey(name, param, index, shape, symmetric), (id) => ({
     kind: "partial",
     id,
     shape,
