@@ -15,6 +15,8 @@ import {
   assertNever,
   isScalar,
   extendedProduct,
+  firstFactor,
+  lastFactor,
   node,
   nodeGeneration,
   num,
@@ -98,7 +100,7 @@ export function isOneScalar(e: Expr): boolean {
 /** Split e into numeric coefficient × rest (rest is num1 for a plain number). */
 export function splitCoeff(e: Expr): [Rational, Expr] {
   if (e.kind === "num") return [e.value, num1];
-  if (e.kind === "mul" && e.args[0]!.kind === "num") {
+  if (e.kind === "mul" && firstFactor(e)!.kind === "num") {
     const [c, ...rest] = e.args;
     return [(c as { value: Rational }).value, rest.length === 1 ? rest[0]! : node("mul", e.shape, rest)];
   }
@@ -506,7 +508,7 @@ function extendChain(factors: readonly Expr[]): Expr | undefined {
   const memo = extensionMemo(chainFirst);
   const known = memo.get(chain)?.get(other);
   if (known) return known;
-  const junction: [Expr, Expr] = chainFirst ? [chain.args[chain.args.length - 1]!, other] : [other, chain.args[0]!];
+  const junction: [Expr, Expr] = chainFirst ? [lastFactor(chain)!, other] : [other, firstFactor(chain)!];
   const simplified = simplifyChain(junction);
   if (simplified.length !== 2 || simplified[0] !== junction[0] || simplified[1] !== junction[1]) return undefined;
   const extended = extendedProduct(chain, other, chainFirst, [a.shape[0], b.shape[1]]);

@@ -323,26 +323,99 @@ export function node<K extends InnerKind>(kind: K, shape: Shape, args: readonly 
 }
 
 /**
+ * A product grown from another product by one factor (extendedProduct), with its factor list
+ * made only when something asks for it. The n nested adjoints of a chain of n definitions
+ * (K₁ = A₁X, Kᵢ = Kᵢ₋₁Aᵢ) each add one factor to the one before: as flat lists they would hold
+ * n²/2 factors, and the garbage collector would spend more time on them than the derivation.
+ * The list, once asked for, is the same as the eager one and is kept.
+ */
+class GrownProduct {
+  readonly kind = "mul";
+  private listed: readonly Expr[] | undefined = undefined;
+  constructor(
+    readonly id: number,
+    readonly shape: Shape,
+    readonly size: number,
+    readonly argsHash: number,
+    readonly base: Mul,
+    readonly extra: Expr,
+    readonly right: boolean,
+    readonly count: number,
+    readonly first: Expr,
+    readonly last: Expr,
+  ) {}
+
+  get args(): readonly Expr[] {
+    if (this.listed === undefined) this.listed = grownFactors(this);
+    return this.listed;
+  }
+
+  /** The factor list if it has been made (grownFactors stops at the first such base). */
+  get listedArgs(): readonly Expr[] | undefined {
+    return this.listed;
+  }
+}
+
+/** The factors of a grown product, by walking down its bases (iteratively: chains are long). */
+function grownFactors(p: GrownProduct): readonly Expr[] {
+  const left: Expr[] = [];
+  const right: Expr[] = [];
+  let e: Mul = p as unknown as Mul;
+  while (e instanceof GrownProduct && e.listedArgs === undefined) {
+    (e.right ? right : left).push(e.extra);
+    e = e.base;
+  }
+  // outermost first: left extras read left to right, right extras right to left
+  right.reverse();
+  return [...left, ...e.args, ...right];
+}
+
+/** A product's first factor, without listing a grown product's factors. */
+export const firstFactor = (e: Expr): Expr | undefined => (e instanceof GrownProduct ? e.first : e.args[0]);
+/** A product's last factor, without listing a grown product's factors. */
+export const lastFactor = (e: Expr): Expr | undefined => (e instanceof GrownProduct ? e.last : e.args[e.args.length - 1]);
+/** Has e's factor list been made? Always, but for a grown product nobody has asked about yet. */
+export const factorsListed = (e: Expr): boolean => !(e instanceof GrownProduct) || e.listedArgs !== undefined;
+/** How many children e has, without listing a grown product's factors. */
+export const childCount = (e: Expr): number => (e instanceof GrownProduct ? e.count : e.args.length);
+
+/** Is c the product of base's factors with extra added (right: appended)? */
+function isExtension(c: Inner, base: Mul, extra: Expr, right: boolean, shape: Shape): boolean {
+  if (c.kind !== "mul" || childCount(c) !== childCount(base) + 1) return false;
+  if (!sameDim(c.shape[0], shape[0]) || !sameDim(c.shape[1], shape[1])) return false;
+  if (c instanceof GrownProduct && c.base === base && c.extra === extra && c.right === right) return true;
+  // the same product reached another way (rare): compare factor by factor
+  const cs = c.args;
+  const bs = base.args;
+  if ((right ? cs[cs.length - 1] : cs[0]) !== extra) return false;
+  const offset = right ? 0 : 1;
+  for (let i = 0; i < bs.length; i++) if (cs[i + offset] !== bs[i]) return false;
+  return true;
+}
+
+/**
  * The product node whose factors are base's with `extra` appended (right) or prepended: the same
- * node as node("mul", shape, factors), with its hash and size taken from base's in constant time.
+ * node as node("mul", shape, factors), with its hash and size taken from base's in constant time
+ * and its factor list left unmade (GrownProduct).
  */
 export function extendedProduct(base: Mul, extra: Expr, right: boolean, shape: Shape): Mul {
+  tick();
   const baseHash = (base as unknown as Hashed).argsHash;
-  const n = base.args.length;
+  const n = childCount(base);
   const argsHash = right ? (baseHash + Math.imul(mixId(extra.id), powP(n))) | 0 : (mixId(extra.id) + Math.imul(baseHash, P)) | 0;
-  const args = right ? [...base.args, extra] : [extra, ...base.args];
+  const h = innerHash("mul", shape, argsHash, "");
+  const bucket = inner.get(h);
+  if (bucket !== undefined) {
+    for (const c of Array.isArray(bucket) ? bucket : [bucket]) if (isExtension(c, base, extra, right, shape)) return c as Mul;
+  }
   const size = base.size + extra.size;
-  return internInner(
-    "mul",
-    shape,
-    args,
-    "",
-    (id, h) => {
-      checkSize(size);
-      return { kind: "mul", id, shape, args, size, argsHash: h } as unknown as Mul;
-    },
-    argsHash,
-  );
+  checkSize(size);
+  grow();
+  const first = right ? firstFactor(base)! : extra;
+  const last = right ? extra : lastFactor(base)!;
+  const e = new GrownProduct(nextId++, shape, size, argsHash, base, extra, right, n + 1, first, last) as unknown as Mul;
+  insertInner(h, e);
+  return e;
 }
 
 export function num(value: Rational): Num {
@@ -403,8 +476,25 @@ export function hasDVar(e: Expr): boolean {
   if (e.kind === "dvar") return true;
   const hit = dvarMemo.get(e);
   if (hit !== undefined) return hit;
+  if (e instanceof GrownProduct) return grownHasDVar(e);
   const r = e.args.some(hasDVar);
   dvarMemo.set(e, r);
+  return r;
+}
+
+/** hasDVar of a grown product from its bases and extras, without listing its factors. */
+function grownHasDVar(p: GrownProduct): boolean {
+  const path: GrownProduct[] = [];
+  let e: Expr = p as unknown as Expr;
+  while (e instanceof GrownProduct && dvarMemo.get(e) === undefined) {
+    path.push(e);
+    e = e.base;
+  }
+  let r = hasDVar(e);
+  for (let i = path.length - 1; i >= 0; i--) {
+    r = r || hasDVar(path[i]!.extra);
+    dvarMemo.set(path[i]! as unknown as Expr, r);
+  }
   return r;
 }
 

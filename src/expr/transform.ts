@@ -60,16 +60,16 @@ export interface NodeSet {
 export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo: NodeMemo = new Map<Expr, Expr>(), unchanged: NodeSet = new Set<Expr>()): Expr {
   const hit = memo.get(e);
   if (hit) return hit;
-  let changed = false;
-  let args = e.args;
+  let mapped: Expr[] | undefined;
   const grown = chainExtension(e);
+  // (a grown chain's factor list is not even made when its base is known unchanged)
   if (!(grown && unchanged.has(grown.base) && mapBottomUp(grown.extra, f, memo, unchanged) === grown.extra)) {
-    const mapped = e.args.map((a) => mapBottomUp(a, f, memo, unchanged));
-    changed = mapped.some((a, i) => a !== e.args[i]);
-    if (changed) args = mapped;
+    const args = e.args;
+    const next = args.map((a) => mapBottomUp(a, f, memo, unchanged));
+    if (next.some((a, i) => a !== args[i])) mapped = next;
   }
-  if (!changed) unchanged.add(e);
-  const r = f(changed ? rebuild(e, args) : e);
+  if (!mapped) unchanged.add(e);
+  const r = f(mapped ? rebuild(e, mapped) : e);
   memo.set(e, r);
   return r;
 }

@@ -3,8 +3,9 @@
 // whichever way a product is built.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { inv, mul, num1, pow, transpose } from "../../src/expr/build.js";
-import { num, type Expr } from "../../src/expr/expr.js";
+import { add, inv, mul, num1, pow, transpose } from "../../src/expr/build.js";
+import { childCount, factorsListed, firstFactor, hasDVar, lastFactor, num, type Expr } from "../../src/expr/expr.js";
+import { factorCommon } from "../../src/simplify/factor.js";
 import { mapBottomUp, rebuild } from "../../src/expr/transform.js";
 import * as Q from "../../src/expr/rational.js";
 import { problem } from "../helpers.js";
@@ -73,4 +74,50 @@ describe("walks over grown chains: skipping a known-unchanged base gives the ful
       );
     });
   }
+});
+
+describe("grown chains list their factors only when asked, and then exactly", () => {
+  it("for random chains, with the factor list asked for at random steps", () => {
+    fc.assert(
+      fc.property(growthSteps, fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (steps, askAt) => {
+        let grown: Expr = num1;
+        const flat: Expr[] = [];
+        steps.forEach(([i, onLeft], k) => {
+          const f = SQUARE[i]!;
+          grown = onLeft ? mul([f, grown]) : mul([grown, f]);
+          if (onLeft) flat.unshift(f);
+          else flat.push(f);
+          if (askAt[k]) void grown.args;
+        });
+        if (grown.kind !== "mul") return; // cancelled or merged to one factor
+        expect(childCount(grown)).toBe(grown.args.length);
+        expect(firstFactor(grown)).toBe(grown.args[0]);
+        expect(lastFactor(grown)).toBe(grown.args[grown.args.length - 1]);
+        expect(grown).toBe(mul(flat.length > 2 ? flat : [num1, ...flat, num1]));
+      }),
+      { numRuns: 300, seed: 13 },
+    );
+  });
+
+  it("the adjoints of a chain of 2,000 definitions stay unlisted through what the gradient does to them", () => {
+    // G_{K(i-1)} = G_{Ki}·Aᵢᵀ, as readoff builds it, then factored (gradient.ts) and asked hasDVar
+    // names of their own, so no product here was made flat by the tests above
+    const q = problem("U : matrix(n,n); V : matrix(n,n); W : matrix(n,n)\ngrad tr(U) wrt U");
+    const [U, V, W] = ["U", "V", "W"].map((n) => q.vars.get(n)!.sym) as [Expr, Expr, Expr];
+    const factors = [U, V, W, inv(U), transpose(V)];
+    const adjoints: Expr[] = [];
+    let g: Expr = factorCommon(mul([transpose(U), V])); // made the general way (and walked), then grown
+    const flat: Expr[] = [transpose(U), V];
+    for (let i = 0; i < 2000; i++) {
+      const f = factors[i % factors.length]!;
+      g = factorCommon(add([mul([g, f])]));
+      flat.push(f);
+      expect(hasDVar(g)).toBe(false);
+      adjoints.push(g);
+    }
+    expect(adjoints.map((a, i) => (factorsListed(a) ? i : -1)).filter((i) => i >= 0)).toEqual([]);
+    expect(g.args).toEqual(flat);
+    // listing the last lists none of the ones before it
+    expect(adjoints.slice(0, -1).filter(factorsListed).length).toBe(0);
+  });
 });
