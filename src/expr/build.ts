@@ -109,7 +109,41 @@ export function splitCoeff(e: Expr): [Rational, Expr] {
 
 export function scale(c: Rational, e: Expr): Expr {
   if (Q.isOne(c)) return e;
-  return mul([num(c), e]);
+  return rescaled(c, e) ?? mul([num(c), e]);
+}
+
+/** Kinds that enter a product as one factor, unchanged (collectFactor): c·e is the node [c, e]. */
+const ATOM_KINDS: ReadonlySet<Expr["kind"]> = new Set(["sym", "dvar", "partial", "eye", "ones", "transpose", "inv", "pow", "hadamard", "hdiv", "epow", "kron", "apply"]);
+
+/** A product of plain matrix factors (isPlainMatrixFactor), after a numeric coefficient if any. */
+function isScaledPlainChain(e: Expr): boolean {
+  if (isPlainChain(e)) return true;
+  const args = e.args;
+  for (let i = args[0]!.kind === "num" ? 1 : 0; i < args.length; i++) if (!isPlainMatrixFactor(args[i]!)) return false;
+  return true;
+}
+
+/**
+ * Fast path of scale: a single atom, or a chain of plain matrix factors, times a number is the
+ * same product with only its coefficient changed, where mul would take every factor apart and put
+ * it back together (scaling is the most common product of all: every term of every sum). Zero,
+ * sums (c·(a + b) distributes) and products with scalar factors take the general path.
+ * test/expr/products.test.ts checks that this gives mul's node.
+ */
+function rescaled(c: Rational, e: Expr): Expr | undefined {
+  if (Q.isZero(c)) return undefined;
+  if (ATOM_KINDS.has(e.kind)) return node("mul", e.shape, [num(c), e]);
+  // Only a plain matrix chain after the coefficient: mul regroups scalar factors (x'x·(x'x)² is
+  // (x'x)³), and the orientation of a 1×1 chain can turn a primitive sum into one whose sign mul
+  // takes out, so products with those do not always come out of mul as they went in.
+  if (e.kind !== "mul" || !isScaledPlainChain(e)) return undefined;
+  const first = firstFactor(e)!;
+  if (first.kind !== "num") return node("mul", e.shape, [num(c), ...e.args]);
+  const k = Q.mul(c, first.value);
+  if (Q.isZero(k)) return undefined;
+  const rest = e.args.slice(1);
+  if (Q.isOne(k)) return rest.length === 1 ? rest[0]! : node("mul", e.shape, rest);
+  return node("mul", e.shape, [num(k), ...rest]);
 }
 
 export function neg(e: Expr): Expr {

@@ -3,8 +3,8 @@
 // whichever way a product is built.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { add, inv, mul, num1, pow, transpose } from "../../src/expr/build.js";
-import { childCount, factorsListed, firstFactor, hasDVar, lastFactor, num, type Expr } from "../../src/expr/expr.js";
+import { add, applyFn, hadamard, inv, mul, num1, pow, scale, transpose } from "../../src/expr/build.js";
+import { childCount, factorsListed, firstFactor, hasDVar, isScalar, lastFactor, num, type Expr } from "../../src/expr/expr.js";
 import { factorCommon } from "../../src/simplify/factor.js";
 import { mapBottomUp, rebuild } from "../../src/expr/transform.js";
 import * as Q from "../../src/expr/rational.js";
@@ -119,5 +119,30 @@ describe("grown chains list their factors only when asked, and then exactly", ()
     expect(g.args).toEqual(flat);
     // listing the last lists none of the ones before it
     expect(adjoints.slice(0, -1).filter(factorsListed).length).toBe(0);
+  });
+});
+
+describe("scaling: the fast path equals the general product", () => {
+  const q = problem("A : matrix(n,n); B : matrix(n,n); y : vector(n); s : scalar\ngrad s wrt s");
+  const [P, R, y, s] = ["A", "B", "y", "s"].map((n) => q.vars.get(n)!.sym) as [Expr, Expr, Expr, Expr];
+  const yy = mul([transpose(y), y]);
+  // plain matrix factors, and rows, columns and scalars around them, some of which mul regroups
+  // (y'y·(y'y)², a 1×1 chain of a row sum and a column sum) and so must go the general way
+  const matrices = [P, R, transpose(P), inv(R), hadamard([P, R]), applyFn("exp", [P]), add([P, R])];
+  const rows = [transpose(y), mul([transpose(y), P]), add([transpose(y), scale(Q.rat(2), mul([transpose(y), P]))])];
+  const columns = [y, mul([P, y]), add([hadamard([y, y]), scale(Q.rat(-2), hadamard([y, applyFn("cos", [y])]))])];
+  const scalars = [s, applyFn("tr", [P]), yy, pow(yy, num(Q.rat(2))), mul([transpose(y), P, y])];
+  const pick = <T>(xs: readonly T[]) => fc.array(fc.constantFrom(...xs), { maxLength: 3 });
+  const optional = <T>(xs: readonly T[]) => fc.option(fc.constantFrom(...xs), { nil: undefined });
+  const coeff = fc.constantFrom(Q.ONE, Q.MINUS_ONE, Q.rat(1, 2), Q.rat(-3), Q.rat(2), Q.ZERO);
+  it("for random products of a coefficient, scalars, a row, matrices and a column, times random numbers", () => {
+    fc.assert(
+      fc.property(coeff, pick(scalars), optional(rows), pick(matrices), optional(columns), coeff, (c0, ss, row, ms, column, c) => {
+        const factors = [num(c0), ...ss, ...(row ? [row] : []), ...ms, ...(column ? [column] : [])];
+        const e = mul(factors);
+        expect(scale(c, e)).toBe(mul([num(c), e]));
+      }),
+      { numRuns: 2000, seed: 17 },
+    );
   });
 });
