@@ -11,7 +11,7 @@ import { componentName, type Expr } from "../expr/expr.js";
 import { COMPONENT_INDEX } from "../calculus/differential.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { derivativeWithError, directions, inner, stepFor, type Estimate } from "./differences.js";
-import { drawPoint, frozenAt, kindOf, kinkArguments, withDefinitions, type Point, type PointKind } from "./domain.js";
+import { definedIn, drawPoint, frozenAt, kindOf, kinkArguments, withDefinitions, type Point, type PointKind } from "./domain.js";
 import { DomainError, evaluate, evaluateJittered, fill, frobeniusNorm, isFiniteMatrix, type Env, type Matrix } from "./numeric.js";
 import { Random } from "./random.js";
 
@@ -138,8 +138,23 @@ function shapeOf(a: Matrix): [number, number] {
   return [a.length, a[0]!.length];
 }
 
+/** The point's environment with one variable set to `value`, in a copy of the point's values. */
+function envWith(point: Point, name: string, value: Matrix): Env {
+  const values = new Map(point.env.values);
+  values.set(name, value);
+  return { values, dims: point.env.dims, ...(point.env.generators ? { generators: point.env.generators } : {}) };
+}
+
 function moved(x0: Matrix, d: Matrix, t: number): Matrix {
-  return x0.map((row, p) => row.map((x, q) => x + t * d[p]![q]!));
+  const out: Matrix = new Array<number[]>(x0.length);
+  for (let p = 0; p < x0.length; p++) {
+    const row = x0[p]!;
+    const dp = d[p]!;
+    const o = new Array<number>(row.length);
+    for (let q = 0; q < row.length; q++) o[q] = row[q]! + t * dp[q]!;
+    out[p] = o;
+  }
+  return out;
 }
 
 function scalarValue(f: Expr, env: Env, memo?: Map<Expr, Matrix>): number {
@@ -177,10 +192,8 @@ function measureGradient(problem: Problem, f: Expr, point: Point, v: VarInfo, G:
   const memo = frozenAt(problem, [f], v.name, point.env);
   for (const d of directions(isSymmetricVar(v), shapeOf(x0), rng)) {
     const phi = (t: number) => {
-      const values = new Map(point.env.values);
-      values.set(v.name, moved(x0, d, t));
       const m = memo();
-      return [scalarValue(f, withDefinitions(problem, values, point.env.dims, point.env.generators, v.name, 0, m), m)];
+      return [scalarValue(f, definedIn(envWith(point, v.name, moved(x0, d, t)), problem, v.name, 0, m), m)];
     };
     fd.push(derivativeWithError(phi, h)[0]!);
     claimed.push(inner(g, d));
@@ -257,9 +270,7 @@ export function checkLinearisations(
       const measured = group.map(() => ({ claimed: [] as number[], claimedError: [] as number[] }));
       for (const d of directions(isSymmetricVar(wrt), shapeOf(x0), rng)) {
         const phi = (t: number) => {
-          const values = new Map(point.env.values);
-          values.set(wrt.name, moved(x0, d, t));
-          const v = evaluate(F, withDefinitions(problem, values, point.env.dims, point.env.generators, wrt.name));
+          const v = evaluate(F, definedIn(envWith(point, wrt.name, moved(x0, d, t)), problem, wrt.name));
           if (!isFiniteMatrix(v)) throw new DomainError("not finite");
           return vecM(v).map((row) => row[0]!);
         };
@@ -312,9 +323,7 @@ export function checkComponentLinearisation(problem: Problem, F: Expr, theta: Va
     const claimed: number[] = [];
     for (let k = 0; k < t0.length; k++) {
       const phi = (t: number) => {
-        const values = new Map(point.env.values);
-        values.set(theta.name, t0.map((row, i) => [row[0]! + (i === k ? t : 0)]));
-        const v = evaluate(F, withDefinitions(problem, values, point.env.dims, point.env.generators));
+        const v = evaluate(F, definedIn(envWith(point, theta.name, t0.map((row, i) => [row[0]! + (i === k ? t : 0)])), problem));
         if (!isFiniteMatrix(v)) throw new DomainError("not finite");
         return vecM(v).map((row) => row[0]!);
       };

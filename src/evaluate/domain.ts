@@ -179,7 +179,12 @@ export function withDefinitions(
   /** Values already known at this point (see frozenAt); the definitions' bodies are read through it. */
   memo?: Map<Expr, Matrix>,
 ): Env {
-  const env: Env = { values: new Map(values), dims, ...(generators ? { generators } : {}) };
+  return definedIn({ values: new Map(values), dims, ...(generators ? { generators } : {}) }, problem, perturbed, component, memo);
+}
+
+/** withDefinitions on an environment of the caller's own, filled in place (no copy of its values). */
+export function definedIn(env: Env, problem: Problem, perturbed?: string, component = 0, memo?: Map<Expr, Matrix>): Env {
+  const generators = env.generators;
   for (const [name, g] of generators ?? []) {
     if (name === perturbed) continue; // differentiating with respect to NAME itself: keep its value
     const theta = env.values.get(g.param)!;

@@ -54,18 +54,58 @@ export function fill(rows: number, cols: number, f: (i: number, j: number) => nu
 
 
 function map(a: Matrix, f: (x: number) => number): Matrix {
-  return a.map((row) => row.map(f));
+  const out: Matrix = new Array<number[]>(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const row = a[i]!;
+    const o = new Array<number>(row.length);
+    for (let j = 0; j < row.length; j++) o[j] = f(row[j]!);
+    out[i] = o;
+  }
+  return out;
+}
+
+/** x·b for a number x (the same products, in the same order, as a map). */
+function scaleBy(x: number, b: Matrix): Matrix {
+  const out: Matrix = new Array<number[]>(b.length);
+  for (let i = 0; i < b.length; i++) {
+    const row = b[i]!;
+    const o = new Array<number>(row.length);
+    for (let j = 0; j < row.length; j++) o[j] = x * row[j]!;
+    out[i] = o;
+  }
+  return out;
 }
 
 function zip(a: Matrix, b: Matrix, f: (x: number, y: number) => number): Matrix {
-  if (isScalarM(a) && !isScalarM(b)) return map(b, (y) => f(a[0]![0]!, y));
-  if (isScalarM(b) && !isScalarM(a)) return map(a, (x) => f(x, b[0]![0]!));
-  return a.map((row, i) => row.map((x, j) => f(x, b[i]![j]!)));
+  if (isScalarM(a) && !isScalarM(b)) {
+    const x = a[0]![0]!;
+    return map(b, (y) => f(x, y));
+  }
+  if (isScalarM(b) && !isScalarM(a)) {
+    const y = b[0]![0]!;
+    return map(a, (x) => f(x, y));
+  }
+  const out: Matrix = new Array<number[]>(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const ra = a[i]!;
+    const rb = b[i]!;
+    const o = new Array<number>(ra.length);
+    for (let j = 0; j < ra.length; j++) o[j] = f(ra[j]!, rb[j]!);
+    out[i] = o;
+  }
+  return out;
 }
 
+const plus = (x: number, y: number): number => x + y;
+const times = (x: number, y: number): number => x * y;
+
 function matmul(a: Matrix, b: Matrix): Matrix {
-  if (isScalarM(a)) return map(b, (y) => a[0]![0]! * y);
-  if (isScalarM(b)) return map(a, (x) => x * b[0]![0]!);
+  if (isScalarM(a)) return scaleBy(a[0]![0]!, b);
+  if (isScalarM(b)) {
+    // x·y in this order (a's entries first), as the product was always formed
+    const y = b[0]![0]!;
+    return map(a, (x) => x * y);
+  }
   const n = a.length;
   const m = b[0]!.length;
   const inner = b.length;
@@ -175,6 +215,22 @@ export function evaluate(e: Expr, env: Env, memo = new Map<Expr, Matrix>()): Mat
   return r;
 }
 
+/** The children's values, left to right (evaluated before any is combined). */
+function evaluateArgs(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix[] {
+  const args = e.args;
+  const out = new Array<Matrix>(args.length);
+  for (let i = 0; i < args.length; i++) out[i] = evaluate(args[i]!, env, memo);
+  return out;
+}
+
+/** A left fold of the children's values (as Array.prototype.reduce with no initial value). */
+function foldArgs(e: Expr, env: Env, memo: Map<Expr, Matrix>, f: (a: Matrix, b: Matrix) => Matrix): Matrix {
+  const vs = evaluateArgs(e, env, memo);
+  let acc = vs[0]!;
+  for (let i = 1; i < vs.length; i++) acc = f(acc, vs[i]!);
+  return acc;
+}
+
 function compute(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix {
   const ev = (x: Expr) => evaluate(x, env, memo);
   const rows = () => dimSize(e.shape[0], env.dims);
@@ -206,9 +262,9 @@ function compute(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix {
     case "zeros":
       return fill(rows(), cols(), () => 0);
     case "add":
-      return e.args.map(ev).reduce((a, b) => zip(a, b, (x, y) => x + y));
+      return foldArgs(e, env, memo, (a, b) => zip(a, b, plus));
     case "mul":
-      return e.args.map(ev).reduce(matmul);
+      return foldArgs(e, env, memo, matmul);
     case "transpose":
       return transposeM(ev(e.args[0]!));
     case "inv":
@@ -220,7 +276,7 @@ function compute(e: Expr, env: Env, memo: Map<Expr, Matrix>): Matrix {
       return k >= 0 ? matrixPower(base, k) : matrixPower(invM(base), -k);
     }
     case "hadamard":
-      return e.args.map(ev).reduce((a, b) => zip(a, b, (x, y) => x * y));
+      return foldArgs(e, env, memo, (a, b) => zip(a, b, times));
     case "hdiv":
       return zip(ev(e.args[0]!), ev(e.args[1]!), (x, y) => x / y);
     case "epow":
