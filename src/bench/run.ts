@@ -6,7 +6,7 @@
 //   2. cold processes (CPU time, alternating runs): matdiff --version, grad, grad --check,
 //      against `node -e 0` and `python3 -c "import sympy"` (when python3 with sympy is there)
 //   3. scaling: engine time for growing families, with the fitted log-log slope
-//   4. one fresh `matdiff batch` process over the corpus, per line, with and without --check,
+//   4. fresh `matdiff batch` processes over the corpus, per line, with and without --check,
 //      against SymPy's cold `diff` on the same problems (bench/sympy_bench.py), per problem
 
 import { spawnSync } from "node:child_process";
@@ -217,16 +217,27 @@ function scaling(): void {
 
 // ---------------------------------------------------------------- 4. batch lines and SymPy
 
-/** Per-line engine time (ms, as the batch reports it) of one fresh `matdiff batch` process. */
+/** Fresh `matdiff batch` processes per measurement; each line's time is its median over them. */
+const BATCH_PROCESSES = 5;
+
+/**
+ * Per-line engine time (ms, as the batch reports it) in a fresh `matdiff batch` process: the
+ * median over BATCH_PROCESSES such processes, each starting cold. One process alone reports the
+ * machine's hiccups (a preempted line takes 10 ms once and 1 ms the next time) as the engine's.
+ */
 function batchLineMs(lines: string[]): Map<string, number> {
   const file = join(mkdtempSync(join(tmpdir(), "matdiff-bench-")), "corpus.jsonl");
   writeFileSync(file, `${lines.join("\n")}\n`);
-  const r = spawnSync("node", [`${root}dist/matdiff.cjs`, "batch", file], { encoding: "utf8", maxBuffer: 64 << 20 });
-  const out = new Map<string, number>();
-  for (const line of r.stdout.trim().split("\n")) {
-    const o = JSON.parse(line) as { id: string; ok: boolean; ms?: number };
-    if (o.ok && o.ms !== undefined) out.set(o.id, o.ms);
+  const runs = new Map<string, number[]>();
+  for (let k = 0; k < BATCH_PROCESSES; k++) {
+    const r = spawnSync("node", [`${root}dist/matdiff.cjs`, "batch", file], { encoding: "utf8", maxBuffer: 64 << 20 });
+    for (const line of r.stdout.trim().split("\n")) {
+      const o = JSON.parse(line) as { id: string; ok: boolean; ms?: number };
+      if (o.ok && o.ms !== undefined) runs.set(o.id, [...(runs.get(o.id) ?? []), o.ms]);
+    }
   }
+  const out = new Map<string, number>();
+  for (const [id, ms] of runs) if (ms.length === BATCH_PROCESSES) out.set(id, median(ms));
   return out;
 }
 
@@ -247,8 +258,10 @@ function againstSympy(): void {
   const checked = batchLineMs(lines.map((l) => l.replace(/}$/, ',"check":true}')));
   const xs = [...plain.values()];
   const extra = [...checked].filter(([id]) => plain.has(id)).map(([id, ms]) => ms - plain.get(id)!);
-  console.log(`\n4. one fresh \`matdiff batch\` process over the ${cases.length} corpus problems (ms per line, parse to JSON)`);
+  console.log(`\n4. fresh \`matdiff batch\` processes over the ${cases.length} corpus problems (ms per line, parse to JSON; each line's median over ${BATCH_PROCESSES} processes)`);
   console.log(`   answer          median ${median(xs).toFixed(2)} ms, p90 ${quantile(xs, 0.9).toFixed(2)} ms, max ${Math.max(...xs).toFixed(2)} ms`);
+  const slowest = [...plain].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  console.log(`   slowest lines   ${slowest.map(([id, ms]) => `${id} ${ms.toFixed(2)} ms`).join(", ")}`);
   console.log(`   --check adds    median ${median(extra).toFixed(2)} ms, p90 ${quantile(extra, 0.9).toFixed(2)} ms, max ${Math.max(...extra).toFixed(2)} ms`);
   const py = spawnSync("python3", [`${root}bench/sympy_bench.py`, corpusFile], { encoding: "utf8", maxBuffer: 64 << 20 });
   if (py.status !== 0) return void console.log(`   (SymPy comparison not run: ${py.stderr.trim().split("\n").pop() ?? "python3 with sympy and numpy needed"})`);
