@@ -170,27 +170,40 @@ export function add(terms: readonly Expr[]): Expr {
     }
   }
   // Collect like terms: rest -> summed coefficient. Insertion order is irrelevant: sorted below.
-  const coeffs = new Map<Expr, Rational>();
+  // (parallel arrays, indexed by a map, rather than a map of coefficients: sums of thousands of
+  // terms are common in large inputs, and most rests occur once)
+  const at = new Map<Expr, number>();
+  const rests: Expr[] = [];
+  const sums: Rational[] = [];
   for (const t of flat) {
     if (isZero(t)) continue;
     const [c, rest] = splitCoeff(t);
-    coeffs.set(rest, Q.add(coeffs.get(rest) ?? Q.ZERO, c));
+    const i = at.get(rest);
+    if (i === undefined) {
+      at.set(rest, rests.length);
+      rests.push(rest);
+      sums.push(c);
+    } else sums[i] = Q.add(sums[i]!, c);
   }
   let out: Expr[] = [];
-  for (const [rest, c] of coeffs) {
+  for (let i = 0; i < rests.length; i++) {
+    const c = sums[i]!;
     if (Q.isZero(c)) continue;
-    out.push(rest === num1 ? num(c) : scale(c, rest));
+    out.push(rests[i] === num1 ? num(c) : scale(c, rests[i]!));
   }
+  // each term's coefficient and rest, taken once (the merges below and the sort all look at them)
+  const parts = out.map(splitCoeff);
+  const restIs = (test: (rest: Expr) => boolean) => out.filter((_, i) => test(parts[i]![1]));
   // vec(P) + c·vec(Q) = vec(P + c·Q) for P, Q of one shape
-  const vecs = out.filter((t) => isVec(splitCoeff(t)[1]));
+  const vecs = restIs(isVec);
   if (vecs.length >= 2 && vecs.every((t) => shapeEquals(splitCoeff(t)[1].args[0]!.shape, splitCoeff(vecs[0]!)[1].args[0]!.shape))) {
     const merged = applyFn("vec", [add(vecs.map((t) => scale(splitCoeff(t)[0], splitCoeff(t)[1].args[0]!)))]);
     const rest = out.filter((t) => !vecs.includes(t));
     return rest.length === 0 ? merged : add([...rest, merged]);
   }
   // L ⊗ A + c·L ⊗ B = L ⊗ (A + c·B), and A ⊗ R + c·B ⊗ R = (A + c·B) ⊗ R: I ⊗ A + I ⊗ Aᵀ = I ⊗ (A + Aᵀ)
+  const krons = restIs((r) => r.kind === "kron");
   for (const side of [0, 1] as const) {
-    const krons = out.filter((t) => splitCoeff(t)[1].kind === "kron");
     const shared = krons.map((t) => splitCoeff(t)[1].args[side]!);
     const key = shared.find((k, i) => shared.indexOf(k) !== i);
     if (key === undefined) continue;
@@ -201,7 +214,7 @@ export function add(terms: readonly Expr[]): Expr {
     return rest.length === 0 ? merged : add([...rest, merged]);
   }
   // diag(a) + c·diag(b) = diag(a + c·b): one diagonal (the logistic Hessian's Xᵀdiag(σ ⊙ (1 − σ))X)
-  const diagonals = out.filter((t) => isDiagm(splitCoeff(t)[1]));
+  const diagonals = restIs(isDiagm);
   if (diagonals.length >= 2) {
     const merged = applyFn("diagm", [add(diagonals.map((t) => scale(splitCoeff(t)[0], splitCoeff(t)[1].args[0]!)))]);
     out = [...out.filter((t) => !diagonals.includes(t)), ...(isZero(merged) ? [] : [merged])];
@@ -210,15 +223,15 @@ export function add(terms: readonly Expr[]): Expr {
   }
   if (out.length === 0) return zeros(shape);
   if (out.length === 1) return out[0]!;
-  out.sort(compareTerms);
-  return node("add", shape, out);
+  const order = out.map((_, i) => i).sort((i, j) => compareSplit(parts[i]!, parts[j]!));
+  return node("add", shape, order.map((i) => out[i]!));
 }
 
-function compareTerms(a: Expr, b: Expr): number {
-  const [ca, ra] = splitCoeff(a);
-  const [cb, rb] = splitCoeff(b);
+/** The order of terms in a sum, by rest and then coefficient (compareTerms of split terms). */
+function compareSplit([ca, ra]: [Rational, Expr], [cb, rb]: [Rational, Expr]): number {
   return compareExpr(ra, rb) || Q.compare(ca, cb);
 }
+
 
 // ---------------------------------------------------------------- products
 
