@@ -7,8 +7,25 @@ import { chmodSync, copyFileSync, readFileSync } from "node:fs";
 
 const dist = (f) => new URL(`../dist/${f}`, import.meta.url).pathname;
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+/**
+ * commander loads node:child_process when it loads (about 3 ms of a cold start) for executable
+ * subcommands, which matdiff does not have: inside commander it becomes a shim that loads the
+ * real module only if spawn is ever called.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "lazy" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "lazy" }, () => ({
+      contents: 'let real; module.exports = { spawn: (...args) => (real ??= require("node:child_process")).spawn(...args) };',
+      loader: "js",
+    }));
+  },
+};
+
 await build({
   entryPoints: [dist("cli/main.js")],
+  plugins: [lazyChildProcess],
   bundle: true,
   platform: "node",
   format: "cjs",

@@ -5,6 +5,8 @@
 // (making a node, evaluating one, laying one out for printing, comparing two) call tick(), which
 // looks at the clock every few thousand calls and throws once the deadline has passed.
 
+import { nowMs } from "./clock.js";
+
 export class BudgetExceeded extends Error {
   constructor(readonly budgetMs: number) {
     super(`the query ran past its time budget of ${budgetMs / 1000} s`);
@@ -39,7 +41,7 @@ let growthLimit = Infinity;
  */
 export function withTimeBudget<T>(ms: number, f: () => T): T {
   const saved = { deadline, budgetMs, grown, growthLimit };
-  const mine = performance.now() + ms;
+  const mine = nowMs() + ms;
   if (mine < deadline) {
     deadline = mine;
     budgetMs = ms;
@@ -62,5 +64,5 @@ export function grow(): void {
 /** Called on hot paths; cheap except every 4096th call, which reads the clock. */
 export function tick(): void {
   if ((++calls & 4095) !== 0 || deadline === Infinity) return;
-  if (performance.now() > deadline) throw new BudgetExceeded(budgetMs);
+  if (nowMs() > deadline) throw new BudgetExceeded(budgetMs);
 }

@@ -32,6 +32,7 @@ import { foldDeclaredFacts } from "./simplify/declared.js";
 import { nameCommonSubexpressions } from "./simplify/cse.js";
 import { MAX_ANSWER_NODES, Rereader, tooLarge } from "./answer/reread.js";
 import type { Ident, QueryKind, Span, Statement } from "./parse/surface.js";
+import { nowMs } from "./clock.js";
 
 export interface QueryOptions {
   /** Write the answer without the user's definitions (substitute their bodies). */
@@ -291,7 +292,7 @@ function derivation(problem: Problem, query: QueryInfo, wrt: VarInfo, shown: Exp
 
 export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptions = {}): Result<QueryAnswer> {
   return guarded(() => {
-    const t0 = performance.now();
+    const t0 = nowMs();
     const raw = rawResults(problem, query);
     // refuse a huge answer before presenting it (presentation would only make it slower)
     for (const r of raw) if (r.value.size > MAX_ANSWER_NODES) tooLarge(r.value);
@@ -317,7 +318,7 @@ export function answerQuery(problem: Problem, query: QueryInfo, opts: QueryOptio
       ...(r.component ? { component: r.component } : {}),
       ...(shownDifferentials[i] ? { gradientDifferential: shownDifferentials[i] } : {}),
     }));
-    const ms = performance.now() - t0;
+    const ms = nowMs() - t0;
     const answer: QueryAnswer = { query, results, definitions, ms };
     if (opts.check) {
       // the check evaluates the answer as read back from its printed text, engine names expanded

@@ -10,6 +10,7 @@ import { answerToJson } from "./format.js";
 import { BudgetExceeded, SizeExceeded, withTimeBudget } from "../budget.js";
 import { releaseNodes } from "../expr/expr.js";
 import { generateCode, LANGS, type CodeOptions, type Lang } from "../codegen/index.js";
+import { nowMs } from "../clock.js";
 
 const QUERIES: readonly QueryKind[] = ["grad", "jacobian", "hessian", "differential"];
 
@@ -83,7 +84,7 @@ export function answerLine(line: string, lineNo: number, budgetS = DEFAULT_LINE_
 }
 
 function answerWithin(line: string, lineNo: number): Record<string, unknown> {
-  const t0 = performance.now();
+  const t0 = nowMs();
   let req: unknown;
   try {
     req = JSON.parse(line);
@@ -105,7 +106,7 @@ function answerWithin(line: string, lineNo: number): Record<string, unknown> {
     const code = generateCode(problem.value, problem.value.queries[0]!, opts);
     if (!code.ok) return fail(code.error);
     const { value, total, ratio } = code.value.flops;
-    return { id, ok: true, ms: Math.round((performance.now() - t0) * 1000) / 1000, lang: code.value.lang, code: code.value.code, flops: { value, total, ratio: Number(ratio.toFixed(3)) } };
+    return { id, ok: true, ms: Math.round((nowMs() - t0) * 1000) / 1000, lang: code.value.lang, code: code.value.code, flops: { value, total, ratio: Number(ratio.toFixed(3)) } };
   }
   const check = req["check"] === true;
   const answer = answerQuery(problem.value, problem.value.queries[0]!, { inline: req["inline"] === true, check, steps: req["steps"] === true });
@@ -120,7 +121,7 @@ function answerWithin(line: string, lineNo: number): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id,
     ok: true,
-    ms: Math.round((performance.now() - t0) * 1000) / 1000,
+    ms: Math.round((nowMs() - t0) * 1000) / 1000,
     results: json["results"],
     definitions: json["definitions"],
   };

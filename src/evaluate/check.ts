@@ -14,6 +14,7 @@ import { derivativeWithError, directions, inner, stepFor, type Estimate } from "
 import { definedIn, drawPoint, frozenAt, kindOf, kinkArguments, withDefinitions, type Point, type PointKind } from "./domain.js";
 import { DomainError, evaluate, evaluateJittered, fill, frobeniusNorm, isFiniteMatrix, type Env, type Matrix } from "./numeric.js";
 import { Random } from "./random.js";
+import { nowMs } from "../clock.js";
 
 export interface CheckOptions {
   points?: number;
@@ -97,7 +98,7 @@ function runChecks(problem: Problem, f: Expr, claims: readonly Expr[], opts: Che
   const rng = new Random(opts.seed ?? 1);
   const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
   const wanted = opts.points ?? 3;
-  const started = performance.now();
+  const started = nowMs();
   const errors: Record<string, number> = {};
   const kinds: PointKind[] = [];
   let dims: Record<string, number> = {};
@@ -114,7 +115,7 @@ function runChecks(problem: Problem, f: Expr, claims: readonly Expr[], opts: Che
       if (e instanceof DomainError) continue;
       throw e;
     }
-    opts.onProgress?.(kinds.length + 1, wanted, performance.now() - started);
+    opts.onProgress?.(kinds.length + 1, wanted, nowMs() - started);
     if (!outcome.judged) {
       untrusted++;
       continue;

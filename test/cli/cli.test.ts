@@ -200,6 +200,19 @@ describe("the installed executable", () => {
     expect(r.stdout.trim()).toBe("∂f/∂x = 2x");
   });
 
+  it("a cold grad, with --check too, loads neither child_process nor perf_hooks (milliseconds of every start)", () => {
+    // the list of Node's built-in modules this process loaded, written as it exits
+    const probe = `process.on("exit", () => process.stderr.write("loaded:" + process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).join(",")));`;
+    for (const extra of [[], ["--check"]]) {
+      const r = spawnSync("node", ["-e", `${probe} process.argv.splice(1, 0, ${JSON.stringify(bin)}); require(${JSON.stringify(bin)});`, "grad", "x'*x", "--wrt", "x", "-d", "x : vector(n)", ...extra], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/2x/);
+      const loaded = r.stderr.slice(r.stderr.indexOf("loaded:") + 7).split(",");
+      expect(loaded.length).toBeGreaterThan(10); // the probe saw the real list
+      expect(loaded.filter((m) => /child_process|perf_hooks/.test(m))).toEqual([]);
+    }
+  });
+
   it("reads batch lines from stdin", () => {
     const r = spawnSync("node", [bin, "batch"], { input: readFileSync(example("queries.jsonl"), "utf8"), encoding: "utf8" });
     expect(r.status).toBe(0);
