@@ -200,17 +200,28 @@ describe("the installed executable", () => {
     expect(r.stdout.trim()).toBe("∂f/∂x = 2x");
   });
 
-  it("a cold grad, with --check too, loads neither child_process nor perf_hooks (milliseconds of every start)", () => {
+  it("a cold grad, with --check too, loads neither child_process, perf_hooks nor streams (milliseconds of every start)", () => {
     // the list of Node's built-in modules this process loaded, written as it exits
-    const probe = `process.on("exit", () => process.stderr.write("loaded:" + process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).join(",")));`;
+    const probe = `process.on("exit", () => require("node:fs").writeSync(2, "loaded:" + process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).join(",")));`;
     for (const extra of [[], ["--check"]]) {
       const r = spawnSync("node", ["-e", `${probe} process.argv.splice(1, 0, ${JSON.stringify(bin)}); require(${JSON.stringify(bin)});`, "grad", "x'*x", "--wrt", "x", "-d", "x : vector(n)", ...extra], { encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/2x/);
       const loaded = r.stderr.slice(r.stderr.indexOf("loaded:") + 7).split(",");
       expect(loaded.length).toBeGreaterThan(10); // the probe saw the real list
-      expect(loaded.filter((m) => /child_process|perf_hooks/.test(m))).toEqual([]);
+      expect(loaded.filter((m) => /child_process|perf_hooks|^NativeModule stream$/.test(m))).toEqual([]);
     }
+  });
+
+  it("writes all of a long output to a slow reader, and stops quietly when the reader closes early", () => {
+    const lines = readFileSync(example("queries.jsonl"), "utf8").trim().split("\n");
+    const file = join(mkdtempSync(join(tmpdir(), "matdiff-pipe-")), "many.jsonl");
+    writeFileSync(file, `${Array.from({ length: 200 }, () => lines.join("\n")).join("\n")}\n`);
+    const slow = spawnSync("bash", ["-c", `node ${bin} batch ${file} | (sleep 1; wc -l)`], { encoding: "utf8" });
+    expect(slow.stdout.trim()).toBe(String(200 * lines.length));
+    const early = spawnSync("bash", ["-c", `node ${bin} batch ${file} | head -c 100 > /dev/null; echo "exit \${PIPESTATUS[0]}"`], { encoding: "utf8" });
+    expect(early.stdout.trim()).toBe("exit 0");
+    expect(early.stderr).toBe("");
   });
 
   it("reads batch lines from stdin", () => {
