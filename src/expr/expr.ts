@@ -292,19 +292,23 @@ function insertInner(h: number, e: Inner): void {
   else inner.set(h, [bucket, e]);
 }
 
-function internInner<E extends Inner>(kind: string, shape: Shape, args: readonly Expr[], fn: string, make: (id: number, argsHash: number) => E, argsHash = argsHashOf(args)): E {
+/** The interned inner node of this kind, shape, children and function (made if new). */
+function internInner(kind: string, shape: Shape, args: readonly Expr[], fn: string): Inner {
   tick();
+  const argsHash = argsHashOf(args);
   const h = innerHash(kind, shape, argsHash, fn);
   const bucket = inner.get(h);
   if (bucket !== undefined) {
     if (!Array.isArray(bucket)) {
-      if (sameInner(bucket, kind, shape, args, fn)) return bucket as E;
+      if (sameInner(bucket, kind, shape, args, fn)) return bucket;
     } else {
-      for (const e of bucket) if (sameInner(e, kind, shape, args, fn)) return e as E;
+      for (const e of bucket) if (sameInner(e, kind, shape, args, fn)) return e;
     }
   }
   grow();
-  const e = make(nextId++, argsHash);
+  // (two literal forms, so every node of a kind has the same hidden class as before)
+  const id = nextId++;
+  const e = (fn === "" ? { kind, id, shape, args, size: sizedOf(args), argsHash } : { kind, id, shape, args, size: sizedOf(args), fn, argsHash }) as unknown as Inner;
   insertInner(h, e);
   return e;
 }
@@ -319,7 +323,7 @@ function sizedOf(args: readonly Expr[]): number {
 
 /** Raw node constructor for kinds whose data is just shape + children. */
 export function node<K extends InnerKind>(kind: K, shape: Shape, args: readonly Expr[]): Extract<Expr, { kind: K }> {
-  return internInner(kind, shape, args, "", (id, argsHash) => ({ kind, id, shape, args, size: sizedOf(args), argsHash }) as unknown as Extract<Expr, { kind: K }>);
+  return internInner(kind, shape, args, "") as Extract<Expr, { kind: K }>;
 }
 
 /**
@@ -465,7 +469,7 @@ export function partial(name: string, param: string, shape: Shape, symmetric: bo
 export const componentName = (param: string, index: string): string => `${param}[${index}]`;
 
 export function apply(fn: FnName, shape: Shape, args: readonly Expr[]): Apply {
-  return internInner("apply", shape, args, fn, (id, argsHash) => ({ kind: "apply", id, shape, args, size: sizedOf(args), fn, argsHash }) as Apply);
+  return internInner("apply", shape, args, fn) as Apply;
 }
 
 export const isScalar = (e: Expr): boolean => e.shape[0] === 1 && e.shape[1] === 1;
