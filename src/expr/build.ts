@@ -16,9 +16,10 @@ import {
   isScalar,
   extendedProduct,
   firstFactor,
+  GenerationMap,
+  GenerationSet,
   lastFactor,
   node,
-  nodeGeneration,
   num,
   permanent,
   sym,
@@ -572,14 +573,9 @@ function extendChain(factors: readonly Expr[]): Expr | undefined {
  * again costs a comparison of all its factors, and the phases of a query extend the same chains of
  * a chain of definitions again and again. Valid within one node generation (releaseNodes).
  */
-const extensions = { generation: -1, right: new WeakMap<Expr, Map<Expr, Expr>>(), left: new WeakMap<Expr, Map<Expr, Expr>>() };
+const extensions = { right: new GenerationMap<Map<Expr, Expr>>(), left: new GenerationMap<Map<Expr, Expr>>() };
 
-function extensionMemo(chainFirst: boolean): WeakMap<Expr, Map<Expr, Expr>> {
-  if (extensions.generation !== nodeGeneration()) {
-    extensions.generation = nodeGeneration();
-    extensions.right = new WeakMap();
-    extensions.left = new WeakMap();
-  }
+function extensionMemo(chainFirst: boolean): GenerationMap<Map<Expr, Expr>> {
   return chainFirst ? extensions.right : extensions.left;
 }
 
@@ -589,7 +585,7 @@ export interface ChainExtension {
   extra: Expr;
 }
 
-const extensionRecords = new WeakMap<Expr, ChainExtension>();
+const extensionRecords = new GenerationMap<ChainExtension>();
 
 /**
  * How a chain was grown, if it was grown by one factor: a walk that knows all of `base`'s factors
@@ -603,7 +599,7 @@ export const chainExtension = (e: Expr): ChainExtension | undefined => extension
  * one too, so a chain grown factor by factor is checked once, not once per factor (linear, not
  * quadratic, in the length of a chain of definitions).
  */
-const plainChains = new WeakSet<Expr>();
+const plainChains = new GenerationSet();
 
 export function isPlainChain(chain: Expr): boolean {
   if (plainChains.has(chain)) return true;
@@ -678,7 +674,7 @@ function canonicalOrientation(chain: Expr[]): Expr[] {
 
 // ---------------------------------------------------------------- transpose, inverse, powers
 
-const transposeMemo = new WeakMap<Expr, Expr>();
+const transposeMemo = new GenerationMap<Expr>();
 
 /** Memoised: nodes are interned and immutable, and printers ask for the transpose of every sum. */
 export function transpose(e: Expr): Expr {
@@ -1214,7 +1210,7 @@ export function frobenius(a: Expr, b: Expr): Expr {
 
 // ---------------------------------------------------------------- symmetry
 
-const symMemo = new WeakMap<Expr, boolean>();
+const symMemo = new GenerationMap<boolean>();
 
 /** Known symmetric: declared, or by construction (AAᵀ, A + Aᵀ, S⁻¹ of symmetric S, ...). */
 export function isSymmetric(e: Expr): boolean {

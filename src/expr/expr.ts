@@ -158,8 +158,57 @@ export function releaseNodes(): void {
 
 let generation = 0;
 
-/** Changes at every releaseNodes(): memos of node-building functions are valid within one. */
-export const nodeGeneration = (): number => generation;
+// `generation` changes at every releaseNodes(): memos keyed by node are valid within one.
+
+/**
+ * A memo keyed by node that lasts one node generation. The intern table keeps every node of a
+ * generation alive until releaseNodes(), so a WeakMap would free nothing sooner; a Map is cheaper
+ * to use, and leaves the garbage collector no ephemeron tables to trace.
+ */
+export class GenerationMap<V> {
+  private map = new Map<Expr, V>();
+  private gen = generation;
+
+  private live(): Map<Expr, V> {
+    if (this.gen !== generation) {
+      this.gen = generation;
+      this.map = new Map();
+    }
+    return this.map;
+  }
+
+  get(e: Expr): V | undefined {
+    return this.live().get(e);
+  }
+
+  set(e: Expr, v: V): this {
+    this.live().set(e, v);
+    return this;
+  }
+}
+
+/** A set of nodes that lasts one node generation (see GenerationMap). */
+export class GenerationSet {
+  private set = new Set<Expr>();
+  private gen = generation;
+
+  private live(): Set<Expr> {
+    if (this.gen !== generation) {
+      this.gen = generation;
+      this.set = new Set();
+    }
+    return this.set;
+  }
+
+  has(e: Expr): boolean {
+    return this.live().has(e);
+  }
+
+  add(e: Expr): this {
+    this.live().add(e);
+    return this;
+  }
+}
 
 /** How many nodes the intern table holds (for tests of bounded memory). */
 export const internedCount = (): number => {
@@ -475,7 +524,7 @@ export function apply(fn: FnName, shape: Shape, args: readonly Expr[]): Apply {
 export const isScalar = (e: Expr): boolean => e.shape[0] === 1 && e.shape[1] === 1;
 
 /** Does any dvar occur in e? Memoised: differentials are asked this constantly. */
-const dvarMemo = new WeakMap<Expr, boolean>();
+const dvarMemo = new GenerationMap<boolean>();
 export function hasDVar(e: Expr): boolean {
   if (e.kind === "dvar") return true;
   const hit = dvarMemo.get(e);

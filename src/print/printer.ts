@@ -5,7 +5,7 @@
 // expression: sum < product < prefix minus < power < postfix < atom.
 
 import { mul, pow, scale, splitCoeff, sumContent, transpose } from "../expr/build.js";
-import { assertNever, isScalar, node as rawNode, num as numExpr, type Expr } from "../expr/expr.js";
+import { assertNever, GenerationMap, isScalar, node as rawNode, num as numExpr, type Expr } from "../expr/expr.js";
 import * as Q from "../expr/rational.js";
 import { tick } from "../budget.js";
 
@@ -40,10 +40,10 @@ export abstract class Printer {
    * Docs of the nodes printed so far. Every node's text depends on the node alone (nodes are
    * interned and immutable), so each is laid out once: printing is linear in the size of the tree
    * (shared subtrees count once), however often a hook asks for a child's doc, and an answer that
-   * is printed again (read back, then written in the output) costs a lookup. Weak: a node no
-   * longer reachable takes its doc with it.
+   * is printed again (read back, then written in the output) costs a lookup. Kept for the node
+   * generation: releaseNodes() forgets them with the nodes.
    */
-  private readonly memo = new WeakMap<Expr, Doc>();
+  private readonly memo = new GenerationMap<Doc>();
 
   print(e: Expr): string {
     return this.doc(e).s;
@@ -257,7 +257,7 @@ export function stripBroadcast(t: Expr): Expr {
   return t;
 }
 
-const transposeCounts = new WeakMap<Expr, number>();
+const transposeCounts = new GenerationMap<number>();
 
 /** Transposes in the tree (each occurrence), memoised: the sum printer asks for every sum. */
 export function countTransposes(e: Expr): number {

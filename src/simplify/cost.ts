@@ -1,12 +1,12 @@
 // What an answer costs a reader: the measure presentation minimises (present.ts, factor.ts).
 
-import type { Expr } from "../expr/expr.js";
+import { GenerationMap, type Expr } from "../expr/expr.js";
 
 /**
  * What a reader pays for an answer: nodes, except that a name with its inverse or transpose (K⁻¹,
  * Xᵀ, X⁻ᵀ) is one symbol on the page.
  */
-const costs = new WeakMap<Expr, number>();
+const costs = new GenerationMap<number>();
 const SIGN_COST = 0.5;
 
 /** Memoised per node: presentation asks for the cost of every candidate at every sum. */

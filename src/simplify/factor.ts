@@ -6,7 +6,7 @@
 // coefficients only). Applied bottom-up, each rewrite kept only if it lowers the node count.
 
 import { add, eye, isPlainChain, mul, splitCoeff } from "../expr/build.js";
-import { isScalar, num, type Expr } from "../expr/expr.js";
+import { GenerationMap, GenerationSet, isScalar, num, type Expr } from "../expr/expr.js";
 import { mapBottomUp } from "../expr/transform.js";
 
 interface Term {
@@ -90,8 +90,8 @@ function factorSum(e: Expr): Expr {
 
 // Factoring is a pure function of an interned node, so one memo serves every call: the gradient of
 // a chain of n definitions factors n nested adjoints that share all but one factor, linear with it
-const factored = new WeakMap<Expr, Expr>();
-const factoredUnchanged = new WeakSet<Expr>();
+const factored = new GenerationMap<Expr>();
+const factoredUnchanged = new GenerationSet();
 
 /**
  * A sum already in parentheses inside a product gives up a common end factor for free:
