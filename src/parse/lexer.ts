@@ -60,9 +60,17 @@ export interface Token {
 /** Operators as unicode answers print them, and the ASCII operator each one is. */
 const GLYPHS: Partial<Record<string, string>> = { "−": "-", "⊘": "./" };
 
+/**
+ * The compiled rules, one for the whole process: moo builds one large regular expression, and the
+ * fast reader and nearley each wanting one cost two builds at every start. They share its state,
+ * which is safe because a parse runs to its end (the reader reads every token first) before the
+ * other starts with its own reset.
+ */
+let compiled: moo.Lexer | undefined;
+
 /** A lexer over `base` that drops white space and comments, with nearley's lexer interface. */
 export function makeLexer(): moo.Lexer {
-  const lexer = moo.compile(rules);
+  const lexer = (compiled ??= moo.compile(rules));
   const wrapped = Object.create(lexer) as moo.Lexer;
   wrapped.next = () => {
     tick(); // a parse counts against the query's time budget too
