@@ -21,7 +21,7 @@ import {
   type CheckResult,
 } from "./evaluate/check.js";
 import { COMPONENT_INDEX, DifferentialContext } from "./calculus/differential.js";
-import { componentDifferential, differentialIn, hessian, jacobian, jacobianColumn } from "./calculus/jacobian.js";
+import { componentDifferential, differentialIn, hessianOfGradient, jacobian, jacobianColumn } from "./calculus/jacobian.js";
 import { differentialDerivation, gradientSteps, hessianDerivation, jacobianDerivation, type Step } from "./calculus/steps.js";
 import { parseExpression, parseProgram } from "./parse/parser.js";
 import { inResolutionOrder, resolveProblem, Resolver, type Problem, type QueryInfo, type SourcedStatement, type VarInfo } from "./parse/resolve.js";
@@ -255,11 +255,12 @@ function rawResults(problem: Problem, query: QueryInfo): RawResult[] {
       case "hessian": {
         // H is checked against differences of the gradient, and the gradient against f
         const g = gradient(problem, f, v).value;
+        const differentialOfG = differentialIn(new DifferentialContext(problem, v.name), g);
         const isMatrix = v.shape[0] !== 1 && v.shape[1] !== 1;
         return {
           wrt: v,
-          value: hessian(problem, f, v),
-          ...(isMatrix ? { gradientDifferential: differentialIn(new DifferentialContext(problem, v.name), g) } : {}),
+          value: hessianOfGradient(problem, g, differentialOfG, v),
+          ...(isMatrix ? { gradientDifferential: differentialOfG } : {}),
           check: (H, o, dG) =>
             combineChecks(
               checkGradients(problem, f, [{ wrt: v, value: g }], o),

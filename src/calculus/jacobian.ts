@@ -16,7 +16,7 @@ import type { Problem, VarInfo } from "../parse/resolve.js";
 import { printExpr } from "../print/index.js";
 import { mapBottomUp } from "../expr/transform.js";
 import { COMPONENT_INDEX, DifferentialContext } from "./differential.js";
-import { foldDefinitions, gradient } from "./gradient.js";
+import { foldDefinitions } from "./gradient.js";
 
 /** vec of an expression: itself when it is already a column. */
 function vecOf(e: Expr): Expr {
@@ -119,8 +119,11 @@ export function differentialIn(ctx: DifferentialContext, e: Expr): Expr {
 }
 
 export function jacobian(problem: Problem, f: Expr, x: VarInfo): Expr {
-  const ctx = new DifferentialContext(problem, x.name);
-  const dF = differentialIn(ctx, f);
+  return jacobianFrom(problem, f, differentialIn(new DifferentialContext(problem, x.name), f), x);
+}
+
+/** The Jacobian of F read from its differential dF = differentialIn(…, F) in dX. */
+function jacobianFrom(problem: Problem, f: Expr, dF: Expr, x: VarInfo): Expr {
   if (isZero(dF)) return zeros([numel(f), dimProduct(x.shape[0], x.shape[1])]);
   if (componentDifferential(dF, x)) {
     return fail("unsupported", `the Jacobian with respect to ${x.name} through functions of it is written per column: ask for jacobianColumn`);
@@ -161,13 +164,13 @@ function mentionsDvar(e: Expr, name: string): boolean {
   return e.args.some((a) => mentionsDvar(a, name));
 }
 
-/** The Hessian of a scalar f: the Jacobian of its gradient (in vec coordinates for a matrix X). */
 /**
- * The Hessian in vec coordinates: the Jacobian of the gradient. For a symmetric X the gradient is
- * the symmetric one, and its differential is taken along symmetric dX (dXᵀ = dX): H is the linear
- * map with vec(d∇f) = H vec(dX) for every symmetric dX, which is how it is checked.
+ * The Hessian of a scalar f in vec coordinates, from its gradient g and the differential dG of g
+ * (a Hessian query computes both once, and prints and checks them): the Jacobian of the gradient.
+ * For a symmetric X the gradient is the symmetric one, and its differential is taken along
+ * symmetric dX (dXᵀ = dX): H is the linear map with vec(d∇f) = H vec(dX) for every symmetric dX,
+ * which is how it is checked.
  */
-export function hessian(problem: Problem, f: Expr, x: VarInfo): Expr {
-  const g = gradient(problem, f, x).value;
-  return jacobian(problem, g, x);
+export function hessianOfGradient(problem: Problem, g: Expr, dG: Expr, x: VarInfo): Expr {
+  return jacobianFrom(problem, g, dG, x);
 }
