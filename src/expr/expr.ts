@@ -355,7 +355,8 @@ function internInner(kind: string, shape: Shape, args: readonly Expr[], fn: stri
     }
   }
   grow();
-  // (two literal forms, so every node of a kind has the same hidden class as before)
+  // one object literal for apply (it carries fn) and one for every other kind: a node's hidden
+  // class depends on its kind alone
   const id = nextId++;
   const e = (fn === "" ? { kind, id, shape, args, size: sizedOf(args), argsHash } : { kind, id, shape, args, size: sizedOf(args), fn, argsHash }) as unknown as Inner;
   insertInner(h, e);
