@@ -228,11 +228,10 @@ export function add(terms: readonly Expr[]): Expr {
   return node("add", shape, order.map((i) => out[i]!));
 }
 
-/** The order of terms in a sum, by rest and then coefficient (compareTerms of split terms). */
+/** The order of terms in a sum, split into coefficient and rest: by rest, then coefficient. */
 function compareSplit([ca, ra]: [Rational, Expr], [cb, rb]: [Rational, Expr]): number {
   return compareExpr(ra, rb) || Q.compare(ca, cb);
 }
-
 
 // ---------------------------------------------------------------- products
 
@@ -561,7 +560,6 @@ function extendChain(factors: readonly Expr[]): Expr | undefined {
   if (simplified.length !== 2 || simplified[0] !== junction[0] || simplified[1] !== junction[1]) return undefined;
   const extended = extendedProduct(chain, other, chainFirst, [a.shape[0], b.shape[1]]);
   plainChains.add(extended);
-  extensionRecords.set(extended, { base: chain, extra: other });
   const byFactor = memo.get(chain);
   if (byFactor) byFactor.set(other, extended);
   else memo.set(chain, new Map([[other, extended]]));
@@ -578,21 +576,6 @@ const extensions = { right: new GenerationMap<Map<Expr, Expr>>(), left: new Gene
 function extensionMemo(chainFirst: boolean): GenerationMap<Map<Expr, Expr>> {
   return chainFirst ? extensions.right : extensions.left;
 }
-
-/** A chain made by extendChain: its factors are those of `base` with `extra` added at one end. */
-export interface ChainExtension {
-  base: Expr;
-  extra: Expr;
-}
-
-const extensionRecords = new GenerationMap<ChainExtension>();
-
-/**
- * How a chain was grown, if it was grown by one factor: a walk that knows all of `base`'s factors
- * unchanged need only look at `extra` (transform.ts), so walking the n nested adjoints of a chain
- * of n definitions is linear, not quadratic.
- */
-export const chainExtension = (e: Expr): ChainExtension | undefined => extensionRecords.get(e);
 
 /**
  * Products whose factors are all plain matrix factors. An extension of one by a plain factor is

@@ -189,23 +189,14 @@ export class GenerationMap<V> {
 
 /** A set of nodes that lasts one node generation (see GenerationMap). */
 export class GenerationSet {
-  private set = new Set<Expr>();
-  private gen = generation;
-
-  private live(): Set<Expr> {
-    if (this.gen !== generation) {
-      this.gen = generation;
-      this.set = new Set();
-    }
-    return this.set;
-  }
+  private readonly members = new GenerationMap<true>();
 
   has(e: Expr): boolean {
-    return this.live().has(e);
+    return this.members.get(e) === true;
   }
 
   add(e: Expr): this {
-    this.live().add(e);
+    this.members.set(e, true);
     return this;
   }
 }
@@ -428,6 +419,18 @@ function grownFactors(p: GrownProduct): readonly Expr[] {
 export const firstFactor = (e: Expr): Expr | undefined => (e instanceof GrownProduct ? e.first : e.args[0]);
 /** A product's last factor, without listing a grown product's factors. */
 export const lastFactor = (e: Expr): Expr | undefined => (e instanceof GrownProduct ? e.last : e.args[e.args.length - 1]);
+/** A product grown by one factor (extendedProduct): its factors are base's with extra at one end. */
+export interface ChainExtension {
+  readonly base: Expr;
+  readonly extra: Expr;
+}
+
+/**
+ * How a chain was grown, if it was grown by one factor: a walk that knows all of `base`'s factors
+ * unchanged need only look at `extra` (transform.ts), so walking the n nested adjoints of a chain
+ * of n definitions is linear, not quadratic.
+ */
+export const chainExtension = (e: Expr): ChainExtension | undefined => (e instanceof GrownProduct ? e : undefined);
 /** Has e's factor list been made? Always, but for a grown product nobody has asked about yet. */
 export const factorsListed = (e: Expr): boolean => !(e instanceof GrownProduct) || e.listedArgs !== undefined;
 /** How many children e has, without listing a grown product's factors. */

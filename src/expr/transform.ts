@@ -1,8 +1,8 @@
 // Bottom-up rewriting with the canonical constructors: substitution (--inline) and folding a
 // definition's body back into its name (answers use the user's names).
 
-import { add, applyFn, chainExtension, epow, hadamard, hdiv, inv, kron, mul, pow, transpose } from "./build.js";
-import { assertNever, isScalar, type Expr } from "./expr.js";
+import { add, applyFn, epow, hadamard, hdiv, inv, kron, mul, pow, transpose } from "./build.js";
+import { assertNever, chainExtension, isScalar, type Expr } from "./expr.js";
 
 /** Rebuild e's kind over new children through the canonical constructors. */
 export function rebuild(e: Expr, args: readonly Expr[]): Expr {
