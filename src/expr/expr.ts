@@ -332,6 +332,47 @@ function insertInner(h: number, e: Inner): void {
   else inner.set(h, [bucket, e]);
 }
 
+/**
+ * Every node but a grown product is an ExprNode: one constructor that sets every field of every
+ * kind, in one order, so all nodes share one hidden class. Property reads such as e.kind,
+ * e.shape and e.args then meet one or two maps (with GrownProduct) wherever they run; with a
+ * map per kind (eight of them) those reads were megamorphic, slower in the interpreter that runs
+ * a cold process, and optimised code kept being thrown away ("wrong map") as a new kind reached it.
+ */
+class ExprNode {
+  constructor(
+    readonly kind: Kind,
+    readonly id: number,
+    readonly shape: Shape,
+    readonly args: readonly Expr[],
+    readonly size: number,
+    readonly argsHash: number,
+    readonly fn: FnName | undefined,
+    readonly value: Rational | undefined,
+    readonly name: string | undefined,
+    readonly role: SymRole | undefined,
+    readonly symmetric: boolean | undefined,
+    readonly param: string | undefined,
+    readonly index: string | undefined,
+  ) {}
+}
+
+// one empty list for every leaf (a leaf has no children; the list is never written)
+const NO_ARGS: readonly Expr[] = [];
+
+interface LeafData {
+  value?: Rational;
+  name?: string;
+  role?: SymRole;
+  symmetric?: boolean;
+  param?: string;
+  index?: string;
+}
+
+function leafNode(kind: Kind, id: number, shape: Shape, d: LeafData): ExprNode {
+  return new ExprNode(kind, id, shape, NO_ARGS, 1, 0, undefined, d.value, d.name, d.role, d.symmetric, d.param, d.index);
+}
+
 /** The interned inner node of this kind, shape, children and function (made if new). */
 function internInner(kind: string, shape: Shape, args: readonly Expr[], fn: string): Inner {
   tick();
@@ -346,10 +387,8 @@ function internInner(kind: string, shape: Shape, args: readonly Expr[], fn: stri
     }
   }
   grow();
-  // one object literal for apply (it carries fn) and one for every other kind: a node's hidden
-  // class depends on its kind alone
   const id = nextId++;
-  const e = (fn === "" ? { kind, id, shape, args, size: sizedOf(args), argsHash } : { kind, id, shape, args, size: sizedOf(args), fn, argsHash }) as unknown as Inner;
+  const e = new ExprNode(kind as Kind, id, shape, args, sizedOf(args), argsHash, fn === "" ? undefined : (fn as FnName), undefined, undefined, undefined, undefined, undefined, undefined) as unknown as Inner;
   insertInner(h, e);
   return e;
 }
@@ -476,46 +515,19 @@ export function extendedProduct(base: Mul, extra: Expr, right: boolean, shape: S
 }
 
 export function num(value: Rational): Num {
-  return internLeaf(numKey(value), (id) => ({ kind: "num", id, shape: [1, 1], args: [], size: 1, value }));
+  return internLeaf(numKey(value), (id) => leafNode("num", id, [1, 1], { value }) as Num);
 }
 
 export function sym(name: string, shape: Shape, role: SymRole, symmetric: boolean): Sym {
-  return internLeaf(symKey(name, shape, role, symmetric), (id) => ({
-    kind: "sym",
-    id,
-    shape,
-    args: [],
-    size: 1,
-    name,
-    role,
-    symmetric,
-  }));
+  return internLeaf(symKey(name, shape, role, symmetric), (id) => leafNode("sym", id, shape, { name, role, symmetric }) as Sym);
 }
 
 export function dvar(name: string, shape: Shape, symmetric: boolean): DVar {
-  return internLeaf(dvarKey(name, shape, symmetric), (id) => ({
-    kind: "dvar",
-    id,
-    shape,
-    args: [],
-    size: 1,
-    name,
-    symmetric,
-  }));
+  return internLeaf(dvarKey(name, shape, symmetric), (id) => leafNode("dvar", id, shape, { name, symmetric }) as DVar);
 }
 
 export function partial(name: string, param: string, shape: Shape, symmetric: boolean, index?: string): Partial {
-  return internLeaf(partialKey(name, param, index, shape, symmetric), (id) => ({
-    kind: "partial",
-    id,
-    shape,
-    args: [],
-    size: 1,
-    name,
-    param,
-    ...(index !== undefined ? { index } : {}),
-    symmetric,
-  }));
+  return internLeaf(partialKey(name, param, index, shape, symmetric), (id) => leafNode("partial", id, shape, { name, param, index, symmetric }) as Partial);
 }
 
 /** The name of the scalar differential dθ_k of a vector parameter's component. */
