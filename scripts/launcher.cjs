@@ -19,6 +19,15 @@ try {
 }
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
 const main = script.runInThisContext();
+// A batch runs the engine over many small problems in one short process, where V8's optimising
+// compiler spent more time compiling (and re-compiling after deoptimisations) than it saved: four
+// times V8's default budget before a function is optimised took a quarter off the corpus batch
+// and two fifths off its slowest line (README, Speed). Set after the cache is read (V8 rejects a
+// cache made under other flags) and only on Node 20's V8 11, where it was measured; node:v8 costs
+// ~10 ms to load, so a single query does without it.
+if (process.argv[2] === "batch" && process.versions.v8.startsWith("11.")) {
+  require("node:v8").setFlagsFromString(`--interrupt-budget=${4 * 66 * 1024}`);
+}
 const mod = { exports: {} };
 main(mod.exports, require, mod, bundle, __dirname);
 // the build writes the cache after one representative run, with every function it compiled
