@@ -446,6 +446,20 @@ function chainShape(chain: readonly Expr[]): Shape {
   return shape;
 }
 
+/**
+ * A sum inside a product is kept primitive: its numeric content and sign move to the coefficient,
+ * so 2(½A − ½B)Z becomes (A − B)Z and −S⁻¹(½y − ½m) meets ½S⁻¹(y − m). In place: few factors are sums.
+ */
+function takeSumContents(p: ProductParts, factors: Expr[]): void {
+  for (let i = 0; i < factors.length; i++) {
+    const f = factors[i]!;
+    if (f.kind !== "add") continue;
+    const [k, rest] = sumContent(f);
+    p.coeff = Q.mul(p.coeff, k);
+    factors[i] = rest;
+  }
+}
+
 export function mul(factors: readonly Expr[]): Expr {
   if (factors.length === 0) return num1;
   const extended = extendChain(factors);
@@ -469,28 +483,22 @@ export function mul(factors: readonly Expr[]): Expr {
     return add(p.scalars[0]!.args.map((t) => scale(p.coeff, t)));
   }
 
-  // A sum inside a product is kept primitive: its numeric content and sign move to the
-  // coefficient, so 2(½A − ½B)Z becomes (A − B)Z and −S⁻¹(½y − ½m) meets ½S⁻¹(y − m).
-  const primitive = (f: Expr): Expr => {
-    if (f.kind !== "add") return f;
-    const [k, rest] = sumContent(f);
-    p.coeff = Q.mul(p.coeff, k);
-    return rest;
-  };
-  p.scalars = p.scalars.map(primitive);
-  p.chain = p.chain.map(primitive);
+  takeSumContents(p, p.scalars);
+  takeSumContents(p, p.chain);
   // the content just taken out may leave a numeric multiple of a single sum: that distributes too
-  const lone = [...p.scalars, ...p.chain];
-  if (!Q.isOne(p.coeff) && lone.length === 1 && lone[0]!.kind === "add") {
-    return add(lone[0]!.args.map((t) => scale(p.coeff, t)));
+  if (!Q.isOne(p.coeff) && p.scalars.length + p.chain.length === 1) {
+    const lone = p.scalars.length === 1 ? p.scalars[0]! : p.chain[0]!;
+    if (lone.kind === "add") return add(lone.args.map((t) => scale(p.coeff, t)));
   }
   let chain = simplifyChain(p.chain, p.scalars);
   // a merge may leave a numeric size (ones(n, 3)·ones(3, m)): numbers belong to the coefficient
-  p.scalars = p.scalars.filter((f) => {
-    if (f.kind !== "num") return true;
-    p.coeff = Q.mul(p.coeff, f.value);
-    return false;
-  });
+  if (p.scalars.some((f) => f.kind === "num")) {
+    p.scalars = p.scalars.filter((f) => {
+      if (f.kind !== "num") return true;
+      p.coeff = Q.mul(p.coeff, f.value);
+      return false;
+    });
+  }
   // inner products inside a longer chain are scalars: y'y·e'x and (y'y)(e'x) are one product
   const split = extractInnerProducts(chain);
   chain = split.chain;
@@ -1052,6 +1060,8 @@ function kronPart(e: Expr): [Expr[], Expr] {
 function pullScalars(e: Expr): [Expr[], Expr] {
   if (e.kind !== "mul") return [[], e];
   const scalars = e.args.filter(isScalar);
+  // a product without scalar factors is its own rest (rebuilding it would only find it again)
+  if (scalars.length === 0) return [scalars, e];
   const rest = e.args.filter((f) => !isScalar(f));
   return [scalars, rest.length === 1 ? rest[0]! : mul(rest)];
 }

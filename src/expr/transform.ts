@@ -64,9 +64,14 @@ export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo: NodeMemo = new 
   const grown = chainExtension(e);
   // (a grown chain's factor list is not even made when its base is known unchanged)
   if (!(grown && unchanged.has(grown.base) && mapBottomUp(grown.extra, f, memo, unchanged) === grown.extra)) {
+    // (a loop, not map and some: every node of every answer passes here, and most map to themselves)
     const args = e.args;
-    const next = args.map((a) => mapBottomUp(a, f, memo, unchanged));
-    if (next.some((a, i) => a !== args[i])) mapped = next;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      const m = mapBottomUp(a, f, memo, unchanged);
+      if (m !== a && mapped === undefined) mapped = args.slice(0, i);
+      if (mapped !== undefined) mapped.push(m);
+    }
   }
   if (!mapped) unchanged.add(e);
   const r = f(mapped ? rebuild(e, mapped) : e);

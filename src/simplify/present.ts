@@ -88,7 +88,9 @@ export function present(e: Expr): { expr: Expr; report: PhaseReport[] } {
   const quotients = distribute(e, true);
   consider("distribute", quotients);
   if (quotients) consider("distribute", distribute(quotients));
-  consider("distribute", distribute(e));
+  // with no quotient to distribute over, quotients is e itself: its full distribution was just
+  // considered, and a second look at the same candidate cannot change the choice
+  if (quotients !== e) consider("distribute", distribute(e));
   const inverted = expandInverses(e);
   if (inverted === e) report.push({ phase: "inverses", outcome: "not applicable" });
   else {
