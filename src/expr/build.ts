@@ -22,6 +22,7 @@ import {
   node,
   num,
   permanent,
+  pushAll,
   sym,
   type Expr,
   type FnName,
@@ -157,10 +158,11 @@ export function sub(a: Expr, b: Expr): Expr {
 
 // ---------------------------------------------------------------- sums
 
+
 export function add(terms: readonly Expr[]): Expr {
   const flat: Expr[] = [];
   for (const t of terms) {
-    if (t.kind === "add") flat.push(...t.args);
+    if (t.kind === "add") pushAll(flat, t.args);
     else flat.push(t);
   }
   if (flat.length === 0) throw new InternalError("internal: empty sum");
@@ -273,7 +275,8 @@ function collectFactor(p: ProductParts, f: Expr): void {
     p.scalars.push(f);
     return;
   }
-  const last = p.chain[p.chain.length - 1];
+  // (never read past an array's end: an out-of-bounds read is a slow path in V8's optimised code)
+  const last = p.chain.length > 0 ? p.chain[p.chain.length - 1] : undefined;
   if (last && last.shape[1] !== f.shape[0]) {
     // (xᵀAx)·B: the chain so far is a 1×1 value that scales what follows
     if (p.chain[0]!.shape[0] !== 1 || last.shape[1] !== 1) {
@@ -316,7 +319,7 @@ function simplifyChain(chain: Expr[], scalars: Expr[] = []): Expr[] {
   const out: Expr[] = [];
   for (const f of chain) {
     if (f.kind === "eye") continue;
-    const prev = out[out.length - 1];
+    const prev = out.length > 0 ? out[out.length - 1] : undefined;
     // ones(a, b)·ones(b, c) = b·ones(a, c) (𝟏ᵀ𝟏 = b), the sum over a broadcast axis. Not for
     // b = 1 (the outer product 𝟏𝟏ᵀ stays): factors meet across a 1 only once an inner product
     // between them is taken out of the chain, after this pass, and the form must be a fixpoint
@@ -528,7 +531,8 @@ export function mul(factors: readonly Expr[]): Expr {
   }
   const parts: Expr[] = [];
   if (!Q.isOne(p.coeff)) parts.push(num(p.coeff));
-  parts.push(...scalars, ...chain);
+  pushAll(parts, scalars);
+  pushAll(parts, chain);
   if (parts.length === 0) return num1;
   if (parts.length === 1) return parts[0]!;
   if (chain.length > 0 && !shapeEquals(chainShape(chain), shape)) {
@@ -869,17 +873,17 @@ export function hadamard(factors: readonly Expr[]): Expr {
       else if (g.kind === "ones") continue;
       else if (g.kind === "mul" && g.args.every((f) => isScalar(f) || f.kind === "ones")) {
         // 𝟏𝟏ᵀ, c𝟏𝟏ᵀ: all ones (times c), the identity of ⊙
-        scalars.push(...g.args.filter(isScalar));
+        pushAll(scalars, g.args.filter(isScalar));
         continue;
       } else {
         // pull numeric coefficients and scalar factors of each array out front
         if (g.kind === "mul") {
           const sc = g.args.filter(isScalar);
           const rest = g.args.filter((x) => !isScalar(x));
-          scalars.push(...sc);
+          pushAll(scalars, sc);
           const r = rest.length === 1 ? rest[0]! : mul(rest);
           // 2(A ⊙ B) ⊙ C is flat: 2(A ⊙ B ⊙ C), so equal Hadamard products meet
-          if (r.kind === "hadamard") arrays.push(...r.args);
+          if (r.kind === "hadamard") pushAll(arrays, r.args);
           else if (r.kind !== "ones") arrays.push(r);
         } else arrays.push(g);
       }

@@ -568,6 +568,15 @@ function grownHasDVar(p: GrownProduct): boolean {
 }
 
 /**
+ * Append every item of xs to out. A loop, not out.push(...xs): a call with spread arguments is
+ * slow in V8 (the spread into push was a tenth of a product's time), and past about 120,000 items
+ * it overflows the stack.
+ */
+export function pushAll(out: Expr[], xs: readonly Expr[]): void {
+  for (let i = 0; i < xs.length; i++) out.push(xs[i]!);
+}
+
+/**
  * Visit every distinct node under the roots once (iteratively: deep trees cannot overflow the
  * stack). `visit` may return more roots to walk (a definition's body behind its name).
  */
@@ -579,8 +588,8 @@ export function forEachDistinct(roots: readonly Expr[], visit: (e: Expr) => read
     if (seen.has(e)) continue;
     seen.add(e);
     const more = visit(e);
-    if (more) stack.push(...more);
-    stack.push(...e.args);
+    if (more) pushAll(stack, more);
+    pushAll(stack, e.args);
   }
 }
 

@@ -16,7 +16,7 @@ export function foldDeclaredFacts(problem: Problem, e: Expr): Expr {
     const out: Expr[] = [];
     let changed = false;
     for (const f of x.args) {
-      const prev = out[out.length - 1];
+      const prev = out.length > 0 ? out[out.length - 1] : undefined;
       if (prev?.kind === "ones" && simplex.has(f)) {
         // 𝟏ᵀY = 𝟏ᵀ (and 𝟏𝟏ᵀY = 𝟏𝟏ᵀ): every column sums to 1
         out[out.length - 1] = ones([prev.shape[0], f.shape[1]]);
