@@ -129,18 +129,24 @@ export function assertNever(x: never): never {
 type Inner = Extract<Expr, { kind: InnerKind | "apply" }>;
 type InnerKind = "eye" | "ones" | "zeros" | "add" | "mul" | "transpose" | "inv" | "pow" | "hadamard" | "hdiv" | "epow" | "kron";
 
-let leaves = new Map<string, Expr>();
+/**
+ * Leaves by a key that costs no string to build: a number by numerator then denominator, a named
+ * leaf (symbol, differential, partial) by its name, the few leaves of one name told apart field by
+ * field. (Keys spelled out as strings, `sym|K|nxn|def|true`, were built and hashed at every
+ * lookup: a tenth of the time of a long chain of definitions.)
+ */
+let numbers = new Map<number, Map<number, Num>>();
+let named = new Map<string, Expr[]>();
 /** Inner nodes by structural hash; a bucket holds the (rare) nodes whose hashes collide. */
 let inner = new Map<number, Inner | Inner[]>();
 let nextId = 1;
 /** Nodes that outlive a release (module-level constants such as 0 and 1). */
-const permanentLeaves = new Map<string, Expr>();
+const permanentLeaves: Expr[] = [];
 const permanentInner: Inner[] = [];
 
 /** Keep e (and its interned identity) across releaseNodes(): for module-level constants. */
 export function permanent<E extends Expr>(e: E): E {
-  const key = leafKey(e);
-  if (key !== undefined) permanentLeaves.set(key, e);
+  if (e.kind === "num" || e.kind === "sym" || e.kind === "dvar" || e.kind === "partial") permanentLeaves.push(e);
   else permanentInner.push(e as Expr as Inner);
   return e;
 }
@@ -151,7 +157,9 @@ export function permanent<E extends Expr>(e: E): E {
  */
 export function releaseNodes(): void {
   generation++;
-  leaves = new Map(permanentLeaves);
+  numbers = new Map();
+  named = new Map();
+  for (const e of permanentLeaves) insertLeaf(e);
   inner = new Map();
   for (const e of permanentInner) insertInner(innerHash(e.kind, e.shape, (e as unknown as Hashed).argsHash, e.kind === "apply" ? e.fn : ""), e);
 }
@@ -203,44 +211,41 @@ export class GenerationSet {
 
 /** How many nodes the intern table holds (for tests of bounded memory). */
 export const internedCount = (): number => {
-  let n = leaves.size;
+  let n = 0;
+  for (const byDen of numbers.values()) n += byDen.size;
+  for (const list of named.values()) n += list.length;
   for (const b of inner.values()) n += Array.isArray(b) ? b.length : 1;
   return n;
 };
 
-function shapeKey(s: Shape): string {
-  return `${s[0]}x${s[1]}`;
-}
-
-// A leaf's key, written once for its constructor and for permanent()
-const numKey = (value: Rational): string => `num|${value.num}/${value.den}`;
-const symKey = (name: string, shape: Shape, role: SymRole, symmetric: boolean): string => `sym|${name}|${shapeKey(shape)}|${role}|${symmetric}`;
-const dvarKey = (name: string, shape: Shape, symmetric: boolean): string => `dvar|${name}|${shapeKey(shape)}|${symmetric}`;
-const partialKey = (name: string, param: string, index: string | undefined, shape: Shape, symmetric: boolean): string =>
-  `partial|${name}|${param}|${index ?? ""}|${shapeKey(shape)}|${symmetric}`;
-
-function leafKey(e: Expr): string | undefined {
-  switch (e.kind) {
-    case "num":
-      return numKey(e.value);
-    case "sym":
-      return symKey(e.name, e.shape, e.role, e.symmetric);
-    case "dvar":
-      return dvarKey(e.name, e.shape, e.symmetric);
-    case "partial":
-      return partialKey(e.name, e.param, e.index, e.shape, e.symmetric);
-    default:
-      return undefined;
+function insertLeaf(e: Expr): void {
+  if (e.kind === "num") {
+    let byDen = numbers.get(e.value.num);
+    if (byDen === undefined) numbers.set(e.value.num, (byDen = new Map()));
+    byDen.set(e.value.den, e);
+    return;
   }
+  const name = (e as unknown as ExprNode).name!;
+  const list = named.get(name);
+  if (list === undefined) named.set(name, [e]);
+  else list.push(e);
 }
 
-function internLeaf<E extends Expr>(key: string, make: (id: number) => E): E {
+/** The interned leaf of this kind, name and fields (made if new); dimensions compare as written. */
+function internNamed(kind: Kind, name: string, shape: Shape, role: SymRole | undefined, symmetric: boolean, param: string | undefined, index: string | undefined): Expr {
   tick();
-  const hit = leaves.get(key);
-  if (hit) return hit as E;
+  const list = named.get(name);
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i] as unknown as ExprNode;
+      if (c.kind === kind && c.role === role && c.symmetric === symmetric && c.param === param && c.index === index && sameDim(c.shape[0], shape[0]) && sameDim(c.shape[1], shape[1])) {
+        return c as unknown as Expr;
+      }
+    }
+  }
   grow();
-  const e = make(nextId++);
-  leaves.set(key, e);
+  const e = new ExprNode(kind, nextId++, shape, NO_ARGS, 1, 0, undefined, undefined, name, role, symmetric, param, index) as unknown as Expr;
+  insertLeaf(e);
   return e;
 }
 
@@ -359,19 +364,8 @@ class ExprNode {
 
 // one empty list for every leaf (a leaf has no children; the list is never written)
 const NO_ARGS: readonly Expr[] = [];
-
-interface LeafData {
-  value?: Rational;
-  name?: string;
-  role?: SymRole;
-  symmetric?: boolean;
-  param?: string;
-  index?: string;
-}
-
-function leafNode(kind: Kind, id: number, shape: Shape, d: LeafData): ExprNode {
-  return new ExprNode(kind, id, shape, NO_ARGS, 1, 0, undefined, d.value, d.name, d.role, d.symmetric, d.param, d.index);
-}
+/** The shape of every number (shapes are never written to). */
+const SCALAR_SHAPE: Shape = [1, 1];
 
 /** The interned inner node of this kind, shape, children and function (made if new). */
 function internInner(kind: string, shape: Shape, args: readonly Expr[], fn: string): Inner {
@@ -515,19 +509,25 @@ export function extendedProduct(base: Mul, extra: Expr, right: boolean, shape: S
 }
 
 export function num(value: Rational): Num {
-  return internLeaf(numKey(value), (id) => leafNode("num", id, [1, 1], { value }) as Num);
+  tick();
+  const hit = numbers.get(value.num)?.get(value.den);
+  if (hit !== undefined) return hit;
+  grow();
+  const e = new ExprNode("num", nextId++, SCALAR_SHAPE, NO_ARGS, 1, 0, undefined, value, undefined, undefined, undefined, undefined, undefined) as unknown as Num;
+  insertLeaf(e);
+  return e;
 }
 
 export function sym(name: string, shape: Shape, role: SymRole, symmetric: boolean): Sym {
-  return internLeaf(symKey(name, shape, role, symmetric), (id) => leafNode("sym", id, shape, { name, role, symmetric }) as Sym);
+  return internNamed("sym", name, shape, role, symmetric, undefined, undefined) as Sym;
 }
 
 export function dvar(name: string, shape: Shape, symmetric: boolean): DVar {
-  return internLeaf(dvarKey(name, shape, symmetric), (id) => leafNode("dvar", id, shape, { name, symmetric }) as DVar);
+  return internNamed("dvar", name, shape, undefined, symmetric, undefined, undefined) as DVar;
 }
 
 export function partial(name: string, param: string, shape: Shape, symmetric: boolean, index?: string): Partial {
-  return internLeaf(partialKey(name, param, index, shape, symmetric), (id) => leafNode("partial", id, shape, { name, param, index, symmetric }) as Partial);
+  return internNamed("partial", name, shape, undefined, symmetric, param, index) as Partial;
 }
 
 /** The name of the scalar differential dθ_k of a vector parameter's component. */
