@@ -463,7 +463,27 @@ function takeSumContents(p: ProductParts, factors: Expr[]): void {
   }
 }
 
+/** Kinds that a product of one factor leaves as they are (no coefficient, sum, power or identity to take apart). */
+const LONE_FACTOR_KINDS: ReadonlySet<Expr["kind"]> = new Set(["sym", "dvar", "partial", "ones", "transpose", "inv", "hadamard", "hdiv", "epow", "kron", "apply"]);
+
+/**
+ * The canonical product of the factors. Products of one factor and a number times one factor are
+ * the most common (readoff, rules, scaling) and mostly come out as they went in: those take a
+ * fast path; test/expr/products.test.ts checks that it gives generalProduct's node.
+ */
 export function mul(factors: readonly Expr[]): Expr {
+  if (factors.length === 1 && LONE_FACTOR_KINDS.has(factors[0]!.kind)) return factors[0]!;
+  if (factors.length === 2 && factors[0]!.kind === "num") {
+    const c = factors[0].value;
+    const e = factors[1]!;
+    const quick = Q.isOne(c) ? (LONE_FACTOR_KINDS.has(e.kind) ? e : undefined) : rescaled(c, e);
+    if (quick !== undefined) return quick;
+  }
+  return generalProduct(factors);
+}
+
+/** The canonical product the general way (mul without its fast paths: exported for their tests). */
+export function generalProduct(factors: readonly Expr[]): Expr {
   if (factors.length === 0) return num1;
   const extended = extendChain(factors);
   if (extended) return extended;

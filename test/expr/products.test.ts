@@ -3,7 +3,7 @@
 // whichever way a product is built.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { add, applyFn, hadamard, inv, mul, num1, pow, scale, transpose } from "../../src/expr/build.js";
+import { add, applyFn, eye, generalProduct, hadamard, inv, mul, num1, ones, pow, scale, transpose } from "../../src/expr/build.js";
 import { childCount, factorsListed, firstFactor, hasDVar, isScalar, lastFactor, num, type Expr } from "../../src/expr/expr.js";
 import { factorCommon } from "../../src/simplify/factor.js";
 import { mapBottomUp, rebuild } from "../../src/expr/transform.js";
@@ -122,7 +122,7 @@ describe("grown chains list their factors only when asked, and then exactly", ()
   });
 });
 
-describe("scaling: the fast path equals the general product", () => {
+describe("scaling and short products: the fast paths equal the general product", () => {
   const q = problem("A : matrix(n,n); B : matrix(n,n); y : vector(n); s : scalar\ngrad s wrt s");
   const [P, R, y, s] = ["A", "B", "y", "s"].map((n) => q.vars.get(n)!.sym) as [Expr, Expr, Expr, Expr];
   const yy = mul([transpose(y), y]);
@@ -140,9 +140,24 @@ describe("scaling: the fast path equals the general product", () => {
       fc.property(coeff, pick(scalars), optional(rows), pick(matrices), optional(columns), coeff, (c0, ss, row, ms, column, c) => {
         const factors = [num(c0), ...ss, ...(row ? [row] : []), ...ms, ...(column ? [column] : [])];
         const e = mul(factors);
-        expect(scale(c, e)).toBe(mul([num(c), e]));
+        expect(scale(c, e)).toBe(generalProduct([num(c), e]));
       }),
       { numRuns: 2000, seed: 17 },
     );
+  });
+
+  it("a product of one factor, or of a number and one factor, is generalProduct's node (mul's fast paths)", () => {
+    const kinds = new Set<string>();
+    const one = [...scalars, ...rows, ...matrices, ...columns, eye("n"), ones(["n", "n"]), pow(P, num(Q.rat(3))), inv(mul([P, R])), mul([P, R])];
+    fc.assert(
+      fc.property(fc.constantFrom(...one), coeff, fc.boolean(), (e, c, alone) => {
+        const factors = alone ? [e] : [num(c), e];
+        kinds.add(e.kind);
+        expect(mul(factors)).toBe(generalProduct(factors));
+      }),
+      { numRuns: 1000, seed: 19 },
+    );
+    // the fast paths were met by every kind they take
+    for (const k of ["sym", "transpose", "inv", "hadamard", "apply", "ones", "eye", "pow", "mul", "add"]) expect(kinds.has(k)).toBe(true);
   });
 });
