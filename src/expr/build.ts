@@ -103,8 +103,9 @@ export function isOneScalar(e: Expr): boolean {
 export function splitCoeff(e: Expr): [Rational, Expr] {
   if (e.kind === "num") return [e.value, num1];
   if (e.kind === "mul" && firstFactor(e)!.kind === "num") {
-    const [c, ...rest] = e.args;
-    return [(c as { value: Rational }).value, rest.length === 1 ? rest[0]! : node("mul", e.shape, rest)];
+    const args = e.args;
+    const c = args[0] as Extract<Expr, { kind: "num" }>;
+    return [c.value, args.length === 2 ? args[1]! : node("mul", e.shape, args.slice(1))];
   }
   return [Q.ONE, e];
 }
@@ -158,7 +159,6 @@ export function sub(a: Expr, b: Expr): Expr {
 
 // ---------------------------------------------------------------- sums
 
-
 export function add(terms: readonly Expr[]): Expr {
   const flat: Expr[] = [];
   for (const t of terms) {
@@ -180,7 +180,9 @@ export function add(terms: readonly Expr[]): Expr {
   const sums: Rational[] = [];
   for (const t of flat) {
     if (isZero(t)) continue;
-    const [c, rest] = splitCoeff(t);
+    const split = splitCoeff(t);
+    const c = split[0];
+    const rest = split[1];
     const i = at.get(rest);
     if (i === undefined) {
       at.set(rest, rests.length);
@@ -196,6 +198,21 @@ export function add(terms: readonly Expr[]): Expr {
   }
   // each term's coefficient and rest, taken once (the merges below and the sort all look at them)
   const parts = out.map(splitCoeff);
+  if (parts.some((p) => p[1].kind === "kron" || isVec(p[1]) || isDiagm(p[1]))) {
+    const merged = mergeAlike(out, parts, shape);
+    if (merged !== undefined) return merged;
+  }
+  if (out.length === 0) return zeros(shape);
+  if (out.length === 1) return out[0]!;
+  const order = out.map((_, i) => i).sort((i, j) => compareSplit(parts[i]!, parts[j]!));
+  return node("add", shape, order.map((i) => out[i]!));
+}
+
+/**
+ * Terms of one kind that a sum writes as one (vec, kron with a shared side, diag), if there are
+ * such: the merged sum, else undefined (most sums have none of these kinds and skip this).
+ */
+function mergeAlike(out: Expr[], parts: ReadonlyArray<[Rational, Expr]>, shape: Shape): Expr | undefined {
   const restIs = (test: (rest: Expr) => boolean) => out.filter((_, i) => test(parts[i]![1]));
   // vec(P) + c·vec(Q) = vec(P + c·Q) for P, Q of one shape
   const vecs = restIs(isVec);
@@ -220,19 +237,16 @@ export function add(terms: readonly Expr[]): Expr {
   const diagonals = restIs(isDiagm);
   if (diagonals.length >= 2) {
     const merged = applyFn("diagm", [add(diagonals.map((t) => scale(splitCoeff(t)[0], splitCoeff(t)[1].args[0]!)))]);
-    out = [...out.filter((t) => !diagonals.includes(t)), ...(isZero(merged) ? [] : [merged])];
-    if (out.length === 0) return zeros(shape);
-    return out.length === 1 ? out[0]! : add(out);
+    const kept = [...out.filter((t) => !diagonals.includes(t)), ...(isZero(merged) ? [] : [merged])];
+    if (kept.length === 0) return zeros(shape);
+    return kept.length === 1 ? kept[0]! : add(kept);
   }
-  if (out.length === 0) return zeros(shape);
-  if (out.length === 1) return out[0]!;
-  const order = out.map((_, i) => i).sort((i, j) => compareSplit(parts[i]!, parts[j]!));
-  return node("add", shape, order.map((i) => out[i]!));
+  return undefined;
 }
 
 /** The order of terms in a sum, split into coefficient and rest: by rest, then coefficient. */
-function compareSplit([ca, ra]: [Rational, Expr], [cb, rb]: [Rational, Expr]): number {
-  return compareExpr(ra, rb) || Q.compare(ca, cb);
+function compareSplit(a: [Rational, Expr], b: [Rational, Expr]): number {
+  return compareExpr(a[1], b[1]) || Q.compare(a[0], b[0]);
 }
 
 // ---------------------------------------------------------------- products
