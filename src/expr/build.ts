@@ -471,9 +471,9 @@ function takeSumContents(p: ProductParts, factors: Expr[]): void {
   for (let i = 0; i < factors.length; i++) {
     const f = factors[i]!;
     if (f.kind !== "add") continue;
-    const [k, rest] = sumContent(f);
-    p.coeff = Q.mul(p.coeff, k);
-    factors[i] = rest;
+    const content = sumContent(f);
+    p.coeff = Q.mul(p.coeff, content[0]);
+    factors[i] = content[1];
   }
 }
 
@@ -545,9 +545,9 @@ export function generalProduct(factors: readonly Expr[]): Expr {
     chain = [];
   }
   for (const atom of split.inner) {
-    const [c, rest] = splitCoeff(atom);
-    p.coeff = Q.mul(p.coeff, c);
-    if (rest !== num1) p.scalars.push(rest);
+    const split = splitCoeff(atom);
+    p.coeff = Q.mul(p.coeff, split[0]);
+    if (split[1] !== num1) p.scalars.push(split[1]);
   }
   const scalars = combineScalarPowers(p.scalars).sort(compareExpr);
   if (chain.length === 0 && !isScalarShape(coreDims, shape)) {
@@ -589,9 +589,17 @@ function isPlainMatrixFactor(f: Expr): boolean {
  */
 function extendChain(factors: readonly Expr[]): Expr | undefined {
   if (factors.length > 3) return undefined;
-  const fs = factors.filter((f) => f !== num1);
-  if (fs.length !== 2) return undefined;
-  const [a, b] = fs as [Expr, Expr];
+  // the two factors other than 1 (without a filtered copy: every short product passes here)
+  let a: Expr | undefined;
+  let b: Expr | undefined;
+  for (let i = 0; i < factors.length; i++) {
+    const f = factors[i]!;
+    if (f === num1) continue;
+    if (a === undefined) a = f;
+    else if (b === undefined) b = f;
+    else return undefined;
+  }
+  if (a === undefined || b === undefined) return undefined;
   const chainFirst = a.kind === "mul";
   const chain = chainFirst ? a : b;
   const other = chainFirst ? b : a;
@@ -687,7 +695,11 @@ export function sumContent(e: Expr): [Rational, Expr] {
 }
 
 function gcdInt(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
+  while (b) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
   return a;
 }
 
