@@ -114,6 +114,16 @@ interface Inferred {
 
 const MAX_SNIPPET = 40;
 
+/**
+ * The product of the operands before the k-th of a flattened chain, as the node an error message
+ * points at (a * b * c: for c, the node a * b). Made only for an error.
+ */
+function leftOperand(parts: ReadonlyArray<{ node: SExpr; via?: Extract<SExpr, { type: "binary" }> }>, k: number): SExpr {
+  let left: SExpr = parts[0]!.node;
+  for (let i = 1; i < k; i++) left = { ...parts[i]!.via!, left };
+  return left;
+}
+
 export class Resolver {
   private readonly u = new Unifier();
   readonly problem: Problem = { vars: new Map(), dims: new Set(), defs: [], defsByName: new Map(), queries: [], queryOutcomes: [] };
@@ -336,7 +346,11 @@ export class Resolver {
     const terms: Array<{ negative: boolean; t: Inferred }> = [];
     for (const { node, via } of parts) {
       const t = this.infer(node);
-      shape = shape && via ? this.check(broadcastShape(this.u, via.op, shape, t.shape), { ...via, left: parts[0]!.node }, [parts[0]!.node, node]) : t.shape;
+      if (shape && via) {
+        // (the node an error would point at is made only for an error: sums of thousands of terms)
+        const r = broadcastShape(this.u, via.op, shape, t.shape);
+        shape = r.ok ? r.shape : this.check(r, { ...via, left: parts[0]!.node }, [parts[0]!.node, node]);
+      } else shape = t.shape;
       terms.push({ negative: via?.op === "-", t });
     }
     return {
@@ -354,15 +368,18 @@ export class Resolver {
     const parts = this.chain(e, ["*"]);
     let shape: Sh<DimVar> | undefined;
     const factors: Inferred[] = [];
-    let left: SExpr = parts[0]!.node;
-    for (const { node, via } of parts) {
+    parts.forEach(({ node, via }, k) => {
       const f = this.infer(node);
       if (shape && via) {
-        shape = this.check(productShape(this.u, shape, f.shape), { ...via, left }, [left, node]);
-        left = { ...via, left };
+        const r = productShape(this.u, shape, f.shape);
+        if (r.ok) shape = r.shape;
+        else {
+          const left = leftOperand(parts, k);
+          this.check(r, { ...via, left }, [left, node]);
+        }
       } else shape = f.shape;
       factors.push(f);
-    }
+    });
     return { shape: shape!, build: () => mul(factors.map((f) => f.build())) };
   }
 
