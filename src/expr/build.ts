@@ -304,6 +304,9 @@ function collectFactor(p: ProductParts, f: Expr): void {
 
 /** Combine equal scalar bases: s·s -> s², s·s⁻¹ -> 1. */
 function combineScalarPowers(scalars: Expr[]): Expr[] {
+  // most products have no scalar factor or one that is not a power: nothing to combine
+  if (scalars.length === 0) return [];
+  if (scalars.length === 1 && scalars[0]!.kind !== "pow") return [scalars[0]!];
   const exps = new Map<Expr, Rational>();
   const order: Expr[] = [];
   for (const s of scalars) {
