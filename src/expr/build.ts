@@ -552,7 +552,8 @@ export function generalProduct(factors: readonly Expr[]): Expr {
     p.coeff = Q.mul(p.coeff, split[0]);
     if (split[1] !== num1) p.scalars.push(split[1]);
   }
-  const scalars = combineScalarPowers(p.scalars).sort(compareExpr);
+  const scalars = combineScalarPowers(p.scalars);
+  if (scalars.length > 1) scalars.sort(compareExpr);
   if (chain.length === 0 && !isScalarShape(coreDims, shape)) {
     // everything cancelled to the identity
     chain = [eye(shape[0])];
