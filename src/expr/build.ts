@@ -118,11 +118,19 @@ export function scale(c: Rational, e: Expr): Expr {
 /** Kinds that enter a product as one factor, unchanged (collectFactor): c·e is the node [c, e]. */
 const ATOM_KINDS: ReadonlySet<Expr["kind"]> = new Set(["sym", "dvar", "partial", "eye", "ones", "transpose", "inv", "pow", "hadamard", "hdiv", "epow", "kron", "apply"]);
 
-/** A product of plain matrix factors (isPlainMatrixFactor), after a numeric coefficient if any. */
+/**
+ * A product of plain matrix factors (isPlainMatrixFactor), after a numeric coefficient and scalar
+ * names or functions (s, tr(A)) if any. Not a 1×1 product, nor one with powers or inner products
+ * among its scalars: those mul may regroup or reorient.
+ */
 function isScaledPlainChain(e: Expr): boolean {
   if (isPlainChain(e)) return true;
+  if (isScalar(e)) return false;
   const args = e.args;
-  for (let i = args[0]!.kind === "num" ? 1 : 0; i < args.length; i++) if (!isPlainMatrixFactor(args[i]!)) return false;
+  for (let i = args[0]!.kind === "num" ? 1 : 0; i < args.length; i++) {
+    const f = args[i]!;
+    if (!isPlainMatrixFactor(f) && !(isScalar(f) && (f.kind === "sym" || f.kind === "apply"))) return false;
+  }
   return true;
 }
 
@@ -136,9 +144,10 @@ function isScaledPlainChain(e: Expr): boolean {
 function rescaled(c: Rational, e: Expr): Expr | undefined {
   if (Q.isZero(c)) return undefined;
   if (ATOM_KINDS.has(e.kind)) return node("mul", e.shape, [num(c), e]);
-  // Only a plain matrix chain after the coefficient: mul regroups scalar factors (x'x·(x'x)² is
-  // (x'x)³), and the orientation of a 1×1 chain can turn a primitive sum into one whose sign mul
-  // takes out, so products with those do not always come out of mul as they went in.
+  // Only a plain matrix chain after the coefficient and scalar names or functions: mul regroups
+  // powers and inner products among scalar factors (x'x·(x'x)² is (x'x)³), and the orientation of a
+  // 1×1 chain can turn a primitive sum into one whose sign mul takes out, so products with those do
+  // not always come out of mul as they went in.
   if (e.kind !== "mul" || !isScaledPlainChain(e)) return undefined;
   const first = firstFactor(e)!;
   if (first.kind !== "num") return node("mul", e.shape, [num(c), ...e.args]);
