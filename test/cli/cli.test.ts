@@ -229,6 +229,17 @@ describe("the installed executable", () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(6);
   });
+
+  it("answers a batch with the same bytes as the CLI in process (the launcher tunes V8 for batches only)", async () => {
+    const input = readFileSync(example("queries.jsonl"), "utf8");
+    const lines = input.trim().split("\n").map((l) => l.replace(/}$/, ',"check":true}'));
+    const untimed = (out: string) => out.replace(/"ms":[0-9.]+/g, "");
+    const launched = spawnSync("node", [bin, "batch"], { input: `${lines.join("\n")}\n`, encoding: "utf8" });
+    expect(launched.stderr).toBe("");
+    const inProcess = await cli(["batch"], `${lines.join("\n")}\n`);
+    expect(untimed(launched.stdout)).toBe(untimed(inProcess.stdout));
+    expect(launched.stdout).toMatch(/"check":\{"ok":true/);
+  });
 });
 
 describe("option mistakes are usage errors", () => {
