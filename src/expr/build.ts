@@ -557,9 +557,9 @@ export function generalProduct(factors: readonly Expr[]): Expr {
     chain = [];
   }
   for (const atom of split.inner) {
-    const split = splitCoeff(atom);
-    p.coeff = Q.mul(p.coeff, split[0]);
-    if (split[1] !== num1) p.scalars.push(split[1]);
+    const coeffAndRest = splitCoeff(atom);
+    p.coeff = Q.mul(p.coeff, coeffAndRest[0]);
+    if (coeffAndRest[1] !== num1) p.scalars.push(coeffAndRest[1]);
   }
   const scalars = combineScalarPowers(p.scalars);
   if (scalars.length > 1) scalars.sort(compareExpr);
