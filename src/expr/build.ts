@@ -437,9 +437,14 @@ function isDiagm(e: Expr): e is Extract<Expr, { kind: "apply" }> {
   return e.kind === "apply" && e.fn === "diagm";
 }
 
-/** Is powerParts(e) anything but [e, 1]? */
+/**
+ * May powerParts(e) be anything but [e, 1]? (Exactly as powerParts reads it: a transpose has
+ * power parts only through a power, inverse or transpose inside. Most chains are full of plain
+ * transposes, Aₖᵀ···A₁ᵀx, and asking this first spares their factors the pairs powerParts makes.)
+ */
 function hasPowerParts(e: Expr): boolean {
-  return e.kind === "pow" || e.kind === "inv" || e.kind === "transpose";
+  if (e.kind === "pow" || e.kind === "inv") return true;
+  return e.kind === "transpose" && hasPowerParts(e.args[0]!);
 }
 
 /** A square factor as base^k, reading X⁻¹ as X^-1 and (X⁻¹)^k as X^-k, so X·X⁻³·X = X⁻¹. */
@@ -464,15 +469,23 @@ function areInverses(a: Expr, b: Expr): boolean {
 }
 
 function chainShape(chain: readonly Expr[]): Shape {
-  let shape = chain[0]!.shape;
+  // (one shape made at the end, not one per factor: chains of thousands of factors pass here)
+  const first = chain[0]!.shape;
+  let cols = first[1];
   for (let i = 1; i < chain.length; i++) {
     const s = chain[i]!.shape;
-    if (shape[1] !== s[0]) {
-      throw new InternalError(`internal: product of ${formatShape(shape)} and ${formatShape(s)}`);
+    if (cols !== s[0]) {
+      throw new InternalError(`internal: product of ${formatShape([first[0], cols])} and ${formatShape(s)}`);
     }
-    shape = [shape[0], s[1]];
+    cols = s[1];
   }
-  return shape;
+  return chain.length === 1 ? first : [first[0], cols];
+}
+
+/** Is the chain (of two or more factors) 1×1? */
+function isScalarChainShape(chain: readonly Expr[]): boolean {
+  const shape = chainShape(chain);
+  return shape[0] === 1 && shape[1] === 1;
 }
 
 /**
@@ -508,14 +521,40 @@ export function mul(factors: readonly Expr[]): Expr {
   return generalProduct(factors);
 }
 
+/**
+ * The shape of the product of the operands as given (a scalar operand scales): productShape
+ * folded over them, without a shape made per factor (chains of thousands of factors pass here).
+ */
+function operandsShape(factors: readonly Expr[]): Shape {
+  let shape: Shape = factors[0]!.shape;
+  let rows = shape[0];
+  let cols = shape[1];
+  let made = false;
+  for (let i = 1; i < factors.length; i++) {
+    const s = factors[i]!.shape;
+    if (rows === 1 && cols === 1) {
+      shape = s;
+      rows = s[0];
+      cols = s[1];
+      made = false;
+    } else if (s[0] === 1 && s[1] === 1) {
+      continue;
+    } else if (cols === s[0]) {
+      cols = s[1];
+      made = true;
+    } else {
+      shapeOrThrow(productShape(coreDims, [rows, cols], s), "*");
+    }
+  }
+  return made ? [rows, cols] : shape;
+}
+
 /** The canonical product the general way (mul without its fast paths: exported for their tests). */
 export function generalProduct(factors: readonly Expr[]): Expr {
   if (factors.length === 0) return num1;
   const extended = extendChain(factors);
   if (extended) return extended;
-  // Shape first, from the operands as given (a scalar operand scales).
-  let shape: Shape = factors[0]!.shape;
-  for (let i = 1; i < factors.length; i++) shape = shapeOrThrow(productShape(coreDims, shape, factors[i]!.shape), "*");
+  const shape = operandsShape(factors);
 
   // a zero factor (Y − Y) makes the whole product a zero of the product's shape; the remaining
   // chain could not even be multiplied out (1×n · m×1 once the n×m zero is gone)
@@ -551,7 +590,7 @@ export function generalProduct(factors: readonly Expr[]): Expr {
   // inner products inside a longer chain are scalars: y'y·e'x and (y'y)(e'x) are one product
   const split = extractInnerProducts(chain);
   chain = split.chain;
-  if (chain.length >= 2 && chainShape(chain)[0] === 1 && chainShape(chain)[1] === 1 && (split.inner.length > 0 || p.scalars.some(isScalarChain))) {
+  if (chain.length >= 2 && isScalarChainShape(chain) && (split.inner.length > 0 || p.scalars.some(isScalarChain))) {
     // a 1×1 chain beside other inner products is one of them: (a'b)(c'd), never (a'b)·c'd
     split.inner.push(mul(chain));
     chain = [];
@@ -567,7 +606,7 @@ export function generalProduct(factors: readonly Expr[]): Expr {
     // everything cancelled to the identity
     chain = [eye(shape[0])];
   }
-  if (chain.length >= 2 && chainShape(chain)[0] === 1 && chainShape(chain)[1] === 1) {
+  if (chain.length >= 2 && isScalarChainShape(chain)) {
     chain = canonicalOrientation(chain);
   }
   if (chain.length === 0) {
@@ -665,7 +704,8 @@ export function isPlainChain(chain: Expr): boolean {
  */
 function extractInnerProducts(chain: Expr[]): { chain: Expr[]; inner: Expr[] } {
   if (chain.length < 3) return { chain, inner: [] };
-  const out: Expr[] = [];
+  // (the factors before the first inner product are copied only once there is one: most chains have none)
+  let out: Expr[] | undefined;
   const inner: Expr[] = [];
   let i = 0;
   while (i < chain.length) {
@@ -674,15 +714,16 @@ function extractInnerProducts(chain: Expr[]): { chain: Expr[]; inner: Expr[] } {
       let j = i + 1;
       while (j < chain.length && chain[j]!.shape[1] !== 1) j++;
       if (j < chain.length && !(i === 0 && j === chain.length - 1)) {
+        out ??= chain.slice(0, i);
         inner.push(mul(chain.slice(i, j + 1)));
         i = j + 1;
         continue;
       }
     }
-    out.push(f);
+    if (out !== undefined) out.push(f);
     i++;
   }
-  return { chain: out, inner };
+  return { chain: out ?? chain, inner };
 }
 
 /**
