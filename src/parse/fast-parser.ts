@@ -26,31 +26,40 @@ const POSTFIX_OPS = new Set(["'", "ᵀ", "⁻ᵀ"]);
 // one compiled lexer for every parse (moo compiles its rules into one regular expression: costly per call)
 const lexer = makeLexer();
 
+/**
+ * Reads tokens as it goes, one ahead: tokens die young (a token array of the whole input would
+ * keep all of them alive, and the garbage collector would copy each one twice). A token that only
+ * nearley may read (an error, a bar) gives up when it is reached; a reading that succeeds has
+ * reached every token, so it saw them all.
+ */
 class Reader {
-  private readonly tokens: Token[] = [];
-  private i = 0;
+  private next: Token | undefined;
 
   constructor(text: string) {
     lexer.reset(text);
-    for (let t = lexer.next(); t; t = lexer.next()) {
-      if (t.type === "error" || (t.type === "op" && t.text === "|")) throw GIVE_UP;
-      this.tokens.push(t as unknown as Token);
-    }
+    this.next = this.read();
+  }
+
+  private read(): Token | undefined {
+    const t = lexer.next() as unknown as Token | undefined;
+    if (t !== undefined && (t.type === "error" || (t.type === "op" && t.text === "|"))) throw GIVE_UP;
+    return t;
   }
 
   private peek(): Token | undefined {
-    return this.tokens[this.i];
+    return this.next;
   }
 
   /** Is the next token the operator (or separator) `text`? */
   private at(text: string): boolean {
-    const t = this.tokens[this.i];
+    const t = this.next;
     return t !== undefined && (t.type === "op" || t.type === "nl") && t.text === text;
   }
 
   private take(): Token {
-    const t = this.tokens[this.i++];
+    const t = this.next;
     if (!t) throw GIVE_UP;
+    this.next = this.read();
     return t;
   }
 
@@ -70,7 +79,7 @@ class Reader {
   }
 
   private atEnd(): boolean {
-    return this.i >= this.tokens.length;
+    return this.next === undefined;
   }
 
   // ---------------------------------------------------------------- problems
@@ -93,7 +102,7 @@ class Reader {
   }
 
   private separators(): void {
-    while (this.isSeparator()) this.i++;
+    while (this.isSeparator()) this.take();
   }
 
   private statement(): Statement {

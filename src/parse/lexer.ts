@@ -74,8 +74,8 @@ const GLYPHS: Partial<Record<string, string>> = { "−": "-", "⊘": "./" };
 /**
  * The compiled rules, one for the whole process: moo builds one large regular expression, and the
  * fast reader and nearley each wanting one cost two builds at every start. They share its state,
- * which is safe because a parse runs to its end (the reader reads every token first) before the
- * other starts with its own reset.
+ * which is safe because a parse runs to its end (or the reader gives up, and is dropped) before
+ * the other starts with its own reset.
  */
 let compiled: moo.Lexer | undefined;
 
