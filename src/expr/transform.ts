@@ -54,10 +54,14 @@ export interface NodeSet {
 
 /**
  * Apply f to every node after its children (memoised over shared subtrees). `unchanged` records
- * the nodes whose children all map to themselves: a chain grown from such a chain by one factor
+ * the products whose children all map to themselves: a chain grown from such a chain by one factor
  * (chainExtension) needs only that factor looked at, not all of its factors again.
  */
 export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo: NodeMemo = new Map<Expr, Expr>(), unchanged: NodeSet = new Set<Expr>()): Expr {
+  // numbers and symbols are asked of f directly: every f here is pure, and cheap on these (a
+  // memo entry for each would cost more than f, in the largest tables of the walk). A
+  // differential (dK) is memoised like an inner node: differentialIn expands it.
+  if (e.kind === "sym" || e.kind === "num") return f(e);
   const hit = memo.get(e);
   if (hit) return hit;
   let mapped: Expr[] | undefined;
@@ -73,7 +77,8 @@ export function mapBottomUp(e: Expr, f: (e: Expr) => Expr, memo: NodeMemo = new 
       if (mapped !== undefined) mapped.push(m);
     }
   }
-  if (!mapped) unchanged.add(e);
+  // (only products are asked about: a grown chain's base is one)
+  if (!mapped && e.kind === "mul") unchanged.add(e);
   const r = f(mapped ? rebuild(e, mapped) : e);
   memo.set(e, r);
   return r;
