@@ -518,7 +518,26 @@ export function mul(factors: readonly Expr[]): Expr {
     const quick = Q.isOne(c) ? (LONE_FACTOR_KINDS.has(e.kind) ? e : undefined) : rescaled(c, e);
     if (quick !== undefined) return quick;
   }
+  if (factors.length === 2) {
+    const pair = plainPair(factors[0]!, factors[1]!);
+    if (pair !== undefined) return pair;
+  }
   return generalProduct(factors);
+}
+
+/**
+ * Fast path of mul: two plain matrix factors (AX, the body of almost every trace) whose junction
+ * simplifies nothing are their product as they stand, which is what the general path gives
+ * (nothing to collect, no coefficient, scalar or inner product, and never a 1×1 chain to reorient:
+ * a plain factor is no row).
+ */
+function plainPair(a: Expr, b: Expr): Expr | undefined {
+  if (!isPlainMatrixFactor(a) || !isPlainMatrixFactor(b) || a.shape[1] !== b.shape[0]) return undefined;
+  const pair = [a, b];
+  const scalars: Expr[] = [];
+  const simplified = simplifyChain(pair, scalars);
+  if (simplified.length !== 2 || simplified[0] !== a || simplified[1] !== b || scalars.length > 0) return undefined;
+  return node("mul", [a.shape[0], b.shape[1]], pair);
 }
 
 /**

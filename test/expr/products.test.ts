@@ -160,4 +160,24 @@ describe("scaling and short products: the fast paths equal the general product",
     // the fast paths were met by every kind they take
     for (const k of ["sym", "transpose", "inv", "hadamard", "apply", "ones", "eye", "pow", "mul", "add"]) expect(kinds.has(k)).toBe(true);
   });
+
+  it("a product of two factors is generalProduct's node, whether their junction merges, cancels or stays (mul's pair fast path)", () => {
+    const diag = applyFn("diagm", [y]);
+    // pairs that merge (A·A = A², A³·A, A·A⁻¹, diag·diag, ones·ones) beside pairs that stay
+    const pool = [P, R, transpose(P), inv(P), inv(R), pow(P, num(Q.rat(3))), transpose(inv(P)), hadamard([P, R]), applyFn("exp", [P]), diag, ones(["n", "n"]), eye("n"), y, transpose(y), add([P, R]), mul([P, R])];
+    let stayed = 0;
+    let merged = 0;
+    for (const a of pool) {
+      for (const b of pool) {
+        if (a.shape[1] !== b.shape[0]) continue;
+        const got = mul([a, b]);
+        expect(got).toBe(generalProduct([a, b]));
+        if (got.kind === "mul" && got.args.length === 2 && got.args[0] === a && got.args[1] === b) stayed++;
+        else merged++;
+      }
+    }
+    // both outcomes were met, many times
+    expect(stayed).toBeGreaterThan(50);
+    expect(merged).toBeGreaterThan(10);
+  });
 });
