@@ -532,12 +532,17 @@ export function mul(factors: readonly Expr[]): Expr {
  * a plain factor is no row).
  */
 function plainPair(a: Expr, b: Expr): Expr | undefined {
-  if (!isPlainMatrixFactor(a) || !isPlainMatrixFactor(b) || a.shape[1] !== b.shape[0]) return undefined;
-  const pair = [a, b];
-  const scalars: Expr[] = [];
-  const simplified = simplifyChain(pair, scalars);
-  if (simplified.length !== 2 || simplified[0] !== a || simplified[1] !== b || scalars.length > 0) return undefined;
-  return node("mul", [a.shape[0], b.shape[1]], pair);
+  if (!isPlainMatrixFactor(a) || !isPlainMatrixFactor(b) || a.shape[1] !== b.shape[0] || !junctionStays(a, b)) return undefined;
+  return node("mul", [a.shape[0], b.shape[1]], [a, b]);
+}
+
+/**
+ * Does the junction a·b simplify nothing? (simplifyChain leaves the pair as it is; a merge that
+ * moves a scalar out, ones·ones, changes the pair too.)
+ */
+function junctionStays(a: Expr, b: Expr): boolean {
+  const simplified = simplifyChain([a, b]);
+  return simplified.length === 2 && simplified[0] === a && simplified[1] === b;
 }
 
 /**
@@ -545,27 +550,22 @@ function plainPair(a: Expr, b: Expr): Expr | undefined {
  * folded over them, without a shape made per factor (chains of thousands of factors pass here).
  */
 function operandsShape(factors: readonly Expr[]): Shape {
-  let shape: Shape = factors[0]!.shape;
-  let rows = shape[0];
-  let cols = shape[1];
-  let made = false;
+  let rows = factors[0]!.shape[0];
+  let cols = factors[0]!.shape[1];
   for (let i = 1; i < factors.length; i++) {
     const s = factors[i]!.shape;
     if (rows === 1 && cols === 1) {
-      shape = s;
       rows = s[0];
       cols = s[1];
-      made = false;
     } else if (s[0] === 1 && s[1] === 1) {
       continue;
     } else if (cols === s[0]) {
       cols = s[1];
-      made = true;
     } else {
       shapeOrThrow(productShape(coreDims, [rows, cols], s), "*");
     }
   }
-  return made ? [rows, cols] : shape;
+  return [rows, cols];
 }
 
 /** The canonical product the general way (mul without its fast paths: exported for their tests). */
@@ -680,9 +680,7 @@ function extendChain(factors: readonly Expr[]): Expr | undefined {
   const memo = extensionMemo(chainFirst);
   const known = memo.get(chain)?.get(other);
   if (known) return known;
-  const junction: [Expr, Expr] = chainFirst ? [lastFactor(chain)!, other] : [other, firstFactor(chain)!];
-  const simplified = simplifyChain(junction);
-  if (simplified.length !== 2 || simplified[0] !== junction[0] || simplified[1] !== junction[1]) return undefined;
+  if (!(chainFirst ? junctionStays(lastFactor(chain)!, other) : junctionStays(other, firstFactor(chain)!))) return undefined;
   const extended = extendedProduct(chain, other, chainFirst, [a.shape[0], b.shape[1]]);
   plainChains.add(extended);
   const byFactor = memo.get(chain);
