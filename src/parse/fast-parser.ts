@@ -10,7 +10,8 @@
 // Why: nearley's Earley parser spends about 6 µs a token on this grammar (a precedence ladder
 // predicts every level at every token), most of the time of a 10,000-node problem.
 
-import { makeLexer, type Token } from "./lexer.js";
+import type { Token } from "./lexer.js";
+import { Scanner } from "./scan.js";
 import * as S from "./surface.js";
 import type { SExpr, Statement } from "./surface.js";
 
@@ -23,8 +24,8 @@ const ONE_DIM_TYPES = new Set(["kw_vector", "kw_symmetric", "kw_spd"]);
 const PRODUCT_OPS = new Set(["*", "/", ".*", "⊙", "./", "⊗"]);
 const POSTFIX_OPS = new Set(["'", "ᵀ", "⁻ᵀ"]);
 
-// one compiled lexer for every parse (moo compiles its rules into one regular expression: costly per call)
-const lexer = makeLexer();
+// one scanner for every parse (over the one compiled moo lexer: compiling it is costly)
+const lexer = new Scanner();
 
 /**
  * Reads tokens as it goes, one ahead: tokens die young (a token array of the whole input would
@@ -41,7 +42,7 @@ class Reader {
   }
 
   private read(): Token | undefined {
-    const t = lexer.next() as unknown as Token | undefined;
+    const t = lexer.next();
     if (t !== undefined && (t.type === "error" || (t.type === "op" && t.text === "|"))) throw GIVE_UP;
     return t;
   }

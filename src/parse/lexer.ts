@@ -22,10 +22,15 @@ export const KEYWORDS = [
   "wrt",
 ] as const;
 
-const keywordMap: Record<string, string | string[]> = {};
-for (const k of KEYWORDS) keywordMap[`kw_${k}`] = k;
+/** The token type of a name's text: a keyword's own type, `fn` for a function name, else `name`. */
+const NAME_TYPES = new Map<string, string>();
+for (const k of KEYWORDS) NAME_TYPES.set(k, `kw_${k}`);
 // function names get a token type of their own: only they may open a bar call such as log|K|
-keywordMap["fn"] = [...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS];
+for (const f of [...FUNCTIONS.keys(), ...DIMENSION_FUNCTIONS]) NAME_TYPES.set(f, "fn");
+
+export function nameType(text: string): string {
+  return NAME_TYPES.get(text) ?? "name";
+}
 
 // ᵀ (U+1D40) is a modifier letter in Unicode, so it is excluded from names explicitly;
 // superscript digits are not decimal digits (\p{Nd}), so X⁻¹ lexes as X then ⁻¹.
@@ -50,7 +55,7 @@ const rules: moo.Rules = {
   number: /(?:\d+(?:\.(?![*/^])\d*)?|\.\d+)(?:[eE][+-]?\d+)?/u,
   hole: /\?[A-Za-z_][A-Za-z0-9_]*/u,
   // 𝟏 (a vector of ones, its size inferred like I's) is a digit in Unicode but a name here
-  name: [{ match: NAME, type: moo.keywords(keywordMap) }, { match: "𝟏", type: () => "name" }],
+  name: [{ match: NAME, type: nameType }, { match: "𝟏", type: () => "name" }],
   // the glyphs unicode answers print, so an answer can be pasted back: ½x, x², X⁻², X⁻ᵀ
   fraction: /[½⅓⅔¼¾⅕⅙⅛]/u,
   sup: /⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+/u,
@@ -71,6 +76,19 @@ export interface Token {
 /** Operators as unicode answers print them, and the ASCII operator each one is. */
 const GLYPHS: Partial<Record<string, string>> = { "−": "-", "⊘": "./" };
 
+/** What the parsers see of a raw token: white space and comments dropped, glyphs read as operators. */
+export function isSkipped(t: { type?: string }): boolean {
+  return t.type === "ws" || t.type === "comment";
+}
+
+export function readGlyph(t: { type?: string; text: string; value: string }): void {
+  if (t.type === "op" && GLYPHS[t.text]) {
+    // the glyphs matdiff prints read back as the operators they stand for (spans keep the glyph's place)
+    t.text = GLYPHS[t.text]!;
+    t.value = t.text;
+  }
+}
+
 /**
  * The compiled rules, one for the whole process: moo builds one large regular expression, and the
  * fast reader and nearley each wanting one cost two builds at every start. They share its state,
@@ -79,20 +97,21 @@ const GLYPHS: Partial<Record<string, string>> = { "−": "-", "⊘": "./" };
  */
 let compiled: moo.Lexer | undefined;
 
+/** The one compiled moo lexer (raw: white space and comments included). */
+export function mooLexer(): moo.Lexer {
+  return (compiled ??= moo.compile(rules));
+}
+
 /** A lexer over `base` that drops white space and comments, with nearley's lexer interface. */
 export function makeLexer(): moo.Lexer {
-  const lexer = (compiled ??= moo.compile(rules));
+  const lexer = mooLexer();
   const wrapped = Object.create(lexer) as moo.Lexer;
   wrapped.next = () => {
     tick(); // a parse counts against the query's time budget too
     for (;;) {
       const t = lexer.next();
-      if (t && t.type === "op" && GLYPHS[t.text]) {
-        // the glyphs matdiff prints read back as the operators they stand for (spans keep the glyph's place)
-        t.text = GLYPHS[t.text]!;
-        t.value = t.text;
-      }
-      if (!t || (t.type !== "ws" && t.type !== "comment")) return t;
+      if (t) readGlyph(t);
+      if (!t || !isSkipped(t)) return t;
     }
   };
   wrapped.reset = (chunk?: string, state?: moo.LexerState) => {

@@ -1,0 +1,134 @@
+// The fast reader's tokens: the same tokens as the lexer's (moo, src/parse/lexer.ts), read by hand
+// where that is trivial and by moo itself everywhere else.
+//
+// Why: moo matches everything but its one-character table with one large regular expression,
+// whose match array per token, with the work to find the group that matched, is about a tenth of
+// a 10,000-node problem's time (its input and the read-back of its answer are most of their
+// tokens in names and operators). Here the common ASCII tokens (names, whole numbers, one-character
+// operators, spaces, new lines) are read with character tests; any other character (a decimal
+// point, an exponent, a comment, a tab, every non-ASCII character) hands the token that starts
+// there to moo, set to that position. So the rules have one definition, and what moo would read
+// from any position is what is read. A test compares both token streams on every input of the
+// test suite and on random text (test/parse/scan.test.ts).
+
+import type moo from "moo";
+import { tick } from "../budget.js";
+import { isSkipped, mooLexer, nameType, readGlyph, type Token } from "./lexer.js";
+
+/**
+ * Where moo keeps its place (moo 0.5.3, the pinned version: Lexer.prototype.next reads `index`
+ * and _token advances `index`, `line` and `col`); setting them starts the next token there.
+ */
+interface MooPosition {
+  index: number;
+  line: number;
+  col: number;
+}
+
+/** ASCII characters by what they may be here. */
+const OTHER = 0;
+const NAME_START = 1; // A-Z a-z _
+const DIGIT = 2;
+const OPERATOR = 3; // the one-character operators of the lexer's table that are ASCII
+const SPACE = 4;
+const NEWLINE = 5;
+
+const CLASS = new Uint8Array(128);
+for (let c = 65; c <= 90; c++) CLASS[c] = NAME_START;
+for (let c = 97; c <= 122; c++) CLASS[c] = NAME_START;
+CLASS[95] = NAME_START;
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
+for (const op of "'+-*/^:=(),;|") CLASS[op.charCodeAt(0)] = OPERATOR;
+CLASS[32] = SPACE;
+CLASS[10] = NEWLINE;
+
+const DOT = 46;
+const LOWER_E = 101;
+const UPPER_E = 69;
+
+/** A character code's class; every non-ASCII character is OTHER. */
+function classOf(c: number): number {
+  return c < 128 ? CLASS[c]! : OTHER;
+}
+
+// moo's tokens carry this too (nearley prints tokens with it); same fields in the same order, so
+// hand-read and moo-read tokens share one object layout
+function tokenToString(this: Token): string {
+  return this.value;
+}
+
+export class Scanner {
+  private text = "";
+  private index = 0;
+  private line = 1;
+  private col = 1;
+  private readonly moo = mooLexer();
+
+  reset(text: string): this {
+    this.text = text;
+    this.index = 0;
+    this.line = 1;
+    this.col = 1;
+    this.moo.reset(text);
+    return this;
+  }
+
+  /** The next token that is not white space or a comment, or undefined at the end. */
+  next(): Token | undefined {
+    tick(); // a parse counts against the query's time budget too
+    const text = this.text;
+    for (;;) {
+      const start = this.index;
+      if (start >= text.length) return undefined;
+      const kind = classOf(text.charCodeAt(start));
+      if (kind === SPACE) {
+        this.index++;
+        this.col++;
+        continue;
+      }
+      if (kind === OPERATOR) return this.token("op", text[start]!, start);
+      if (kind === NEWLINE) {
+        const t = this.token("nl", "\n", start);
+        t.lineBreaks = 1;
+        this.line++;
+        this.col = 1;
+        return t;
+      }
+      if (kind === NAME_START || kind === DIGIT) {
+        let end = start + 1;
+        if (kind === NAME_START) while (end < text.length && (classOf(text.charCodeAt(end)) === NAME_START || classOf(text.charCodeAt(end)) === DIGIT)) end++;
+        else while (end < text.length && classOf(text.charCodeAt(end)) === DIGIT) end++;
+        // a name may go on in a non-ASCII letter or digit; a number in a decimal point or an exponent
+        const c = end < text.length ? text.charCodeAt(end) : -1;
+        const ends = kind === NAME_START ? c < 128 : c !== DOT && c !== LOWER_E && c !== UPPER_E;
+        if (ends) {
+          const word = text.slice(start, end);
+          return this.token(kind === NAME_START ? nameType(word) : "number", word, start);
+        }
+      }
+      const t = this.fromMoo(start);
+      if (!isSkipped(t)) return t;
+    }
+  }
+
+  private token(type: string, text: string, offset: number): Token & { lineBreaks: number } {
+    const t = { type, value: text, text, toString: tokenToString, offset, lineBreaks: 0, line: this.line, col: this.col };
+    this.index += text.length;
+    this.col += text.length;
+    return t;
+  }
+
+  /** The token moo reads at `start` (an error token runs to the end of the text). */
+  private fromMoo(start: number): Token {
+    const position = this.moo as unknown as MooPosition;
+    position.index = start;
+    position.line = this.line;
+    position.col = this.col;
+    const t = this.moo.next() as moo.Token;
+    this.index = position.index;
+    this.line = position.line;
+    this.col = position.col;
+    readGlyph(t);
+    return t as unknown as Token;
+  }
+}
