@@ -96,9 +96,14 @@ export function foldBodies(e: Expr, bodies: ReadonlyMap<Expr, Expr>): Expr {
   return mapBottomUp(e, (x) => bodies.get(x) ?? (x.kind === "mul" && chains.size > 0 ? foldChains(x, chains) : x));
 }
 
+/**
+ * A chain pattern: a body's factors, or its transpose's (the transposes of its factors, last
+ * first), read as `by` or `byᵀ`.
+ */
 interface ChainPattern {
-  factors: readonly Expr[];
+  body: readonly Expr[];
   by: Expr;
+  transposed: boolean;
 }
 
 /** Chain patterns indexed by their first factor, in definition order: a product is scanned once. */
@@ -107,23 +112,36 @@ type ChainIndex = ReadonlyMap<Expr, readonly ChainPattern[]>;
 /**
  * A body that is a matrix chain (a = K⁻¹y) matches inside longer chains too, and so does its
  * transpose (yᵀK⁻¹ = aᵀ for a symmetric K): tr(K⁻¹yyᵀK⁻¹) reads tr(aaᵀ).
+ *
+ * A transposed pattern is indexed by the transpose of the body's last factor alone; the rest of
+ * it is transposed only where a product holds that factor (a chain of thousands of definitions
+ * would otherwise build the transpose of every body, and name, for nothing).
  */
 function chainPatterns(bodies: ReadonlyMap<Expr, Expr>): ChainIndex {
   const out = new Map<Expr, ChainPattern[]>();
-  const add = (p: ChainPattern) => {
-    const first = p.factors[0]!;
+  const add = (first: Expr, p: ChainPattern) => {
     const list = out.get(first);
     if (list) list.push(p);
     else out.set(first, [p]);
   };
-  const isChain = (b: Expr) => b.kind === "mul" && b.args.length >= 2 && b.args.every((f) => !isScalar(f));
   for (const [body, name] of bodies) {
-    if (!isChain(body)) continue;
-    add({ factors: body.args, by: name });
-    const t = transpose(body);
-    if (isChain(t) && t !== body) add({ factors: t.args, by: transpose(name) });
+    const fs = body.args;
+    if (body.kind !== "mul" || fs.length < 2 || !fs.every((f) => !isScalar(f))) continue;
+    add(fs[0]!, { body: fs, by: name, transposed: false });
+    // (a 1×1 chain is its own transpose)
+    if (!isScalar(body)) add(transpose(fs[fs.length - 1]!), { body: fs, by: name, transposed: true });
   }
   return out;
+}
+
+/** Does the pattern's chain stand in `args` from position i? */
+function matchesAt(p: ChainPattern, args: readonly Expr[], i: number): boolean {
+  const n = p.body.length;
+  if (n >= args.length || i + n > args.length) return false;
+  for (let k = 0; k < n; k++) {
+    if (args[i + k] !== (p.transposed ? transpose(p.body[n - 1 - k]!) : p.body[k])) return false;
+  }
+  return true;
 }
 
 function foldChains(x: Expr, patterns: ChainIndex): Expr {
@@ -132,10 +150,10 @@ function foldChains(x: Expr, patterns: ChainIndex): Expr {
   let changed = false;
   for (let i = 0; i < args.length; ) {
     const candidates = patterns.get(args[i]!);
-    const hit = candidates?.find((p) => p.factors.length < args.length && p.factors.every((f, k) => args[i + k] === f));
+    const hit = candidates?.find((p) => matchesAt(p, args, i));
     if (hit) {
-      out.push(hit.by);
-      i += hit.factors.length;
+      out.push(hit.transposed ? transpose(hit.by) : hit.by);
+      i += hit.body.length;
       changed = true;
     } else out.push(args[i++]!);
   }
