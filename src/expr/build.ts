@@ -339,94 +339,86 @@ function combineScalarPowers(scalars: Expr[]): Expr[] {
 
 /**
  * Cancel adjacent X·X⁻¹ and X⁻¹·X, drop identities between other factors, and merge the pairs
- * below; a scalar a merge leaves (the b of ones(a, b)·ones(b, c)) goes to `scalars`.
+ * that junction() merges; a scalar a merge leaves (the b of ones(a, b)·ones(b, c)) goes to `scalars`.
  */
 function simplifyChain(chain: Expr[], scalars: Expr[] = []): Expr[] {
   const out: Expr[] = [];
   for (const f of chain) {
     if (f.kind === "eye") continue;
     const prev = out.length > 0 ? out[out.length - 1] : undefined;
-    // ones(a, b)·ones(b, c) = b·ones(a, c) (𝟏ᵀ𝟏 = b), the sum over a broadcast axis. Not for
-    // b = 1 (the outer product 𝟏𝟏ᵀ stays): factors meet across a 1 only once an inner product
-    // between them is taken out of the chain, after this pass, and the form must be a fixpoint
-    if (prev && prev.kind === "ones" && f.kind === "ones" && prev.shape[1] !== 1) {
+    const merged = prev && junction(prev, f, scalars);
+    if (merged) {
       out.pop();
-      scalars.push(dimValue(prev.shape[1]));
-      if (prev.shape[0] !== 1 || f.shape[1] !== 1) out.push(ones([prev.shape[0], f.shape[1]]));
-      continue;
-    }
-    if (prev && areInverses(prev, f)) {
-      out.pop();
-      continue;
-    }
-    // uᵀ(v ⊘ u) = sum(v) and (v ⊘ u)ᵀu = sum(v) (where u ≠ 0, as the quotient already requires):
-    // softmax(z)ᵀ(y ⊘ softmax(z)) is sum(y); a 1×1 factor left in the chain is a scalar below
-    if (prev && prev.kind === "transpose" && f.kind === "hdiv" && f.args[1] === prev.args[0] && f.shape[1] === 1) {
-      out.pop();
-      out.push(applyFn("sum", [f.args[0]!]));
-      continue;
-    }
-    if (prev && prev.kind === "hdiv" && prev.shape[0] === 1 && prev.args[1] === transpose(f)) {
-      out.pop();
-      out.push(applyFn("sum", [prev.args[0]!]));
-      continue;
-    }
-    // (B ⊗ A)vec(Y) = vec(AYBᵀ) (Magnus & Neudecker; Matrix Cookbook (2012) eq. (520)), and its
-    // transpose vec(Y)ᵀ(B ⊗ A) = vec(AᵀYB)ᵀ: answers stay in matrix form
-    if (prev && prev.kind === "kron" && isVec(f)) {
-      const [B, A] = prev.args as [Expr, Expr];
-      const Y = f.args[0]!;
-      if (A.shape[1] === Y.shape[0] && B.shape[1] === Y.shape[1]) {
-        out.pop();
-        out.push(applyFn("vec", [mul([A, Y, transpose(B)])]));
-        continue;
-      }
-    }
-    if (prev && prev.kind === "transpose" && isVec(prev.args[0]!) && f.kind === "kron") {
-      const [B, A] = f.args as [Expr, Expr];
-      const Y = prev.args[0].args[0]!;
-      if (A.shape[0] === Y.shape[0] && B.shape[0] === Y.shape[1]) {
-        out.pop();
-        out.push(transpose(applyFn("vec", [mul([transpose(A), Y, B])])));
-        continue;
-      }
-    }
-    // K_{m,n} vec(A) = vec(Aᵀ) for an m×n A: the commutation matrix's defining property
-    if (prev && prev.kind === "apply" && prev.fn === "commutation" && isVec(f)) {
-      const A = f.args[0]!;
-      const [m, n] = prev.args as [Expr, Expr];
-      if (dimValue(A.shape[0]) === m && dimValue(A.shape[1]) === n) {
-        out.pop();
-        out.push(applyFn("vec", [transpose(A)]));
-        continue;
-      }
-    }
-    // vec(P)ᵀvec(Q) = P : Q
-    if (prev && prev.kind === "transpose" && isVec(prev.args[0]!) && isVec(f) && shapeEquals(prev.args[0].args[0]!.shape, f.args[0]!.shape)) {
-      out.pop();
-      out.push(frobenius(prev.args[0].args[0]!, f.args[0]!));
-      continue;
-    }
-    if (prev && isDiagm(prev) && isDiagm(f)) {
-      // diag(a)·diag(b) = diag(a ⊙ b)
-      out.pop();
-      out.push(applyFn("diagm", [hadamard([prev.args[0]!, f.args[0]!])]));
-      continue;
-    }
-    if (prev && prev.shape[0] === prev.shape[1] && (prev === f || hasPowerParts(prev) || hasPowerParts(f))) {
-      // X·X = X², X²·X = X³: repeated square factors become one power (two factors that are
-      // neither powers, inverses nor transposes are their own bases: they merge only if equal)
-      const [b1, k1] = powerParts(prev);
-      const [b2, k2] = powerParts(f);
-      if (b1 === b2) {
-        out.pop();
-        if (k1 + k2 !== 0) out.push(pow(b1, num(Q.rat(k1 + k2))));
-        continue;
-      }
-    }
-    out.push(f);
+      pushAll(out, merged);
+    } else out.push(f);
   }
   return out;
+}
+
+/**
+ * What the adjacent factors prev·f of a chain become (none, one, or what they merge into), or
+ * undefined when they stay as they are. A chain whose every junction stays is its own
+ * simplification, which is what mul's fast path asks.
+ */
+function junction(prev: Expr, f: Expr, scalars: Expr[]): readonly Expr[] | undefined {
+  // ones(a, b)·ones(b, c) = b·ones(a, c) (𝟏ᵀ𝟏 = b), the sum over a broadcast axis. Not for
+  // b = 1 (the outer product 𝟏𝟏ᵀ stays): factors meet across a 1 only once an inner product
+  // between them is taken out of the chain, after this pass, and the form must be a fixpoint
+  if (prev.kind === "ones" && f.kind === "ones" && prev.shape[1] !== 1) {
+    scalars.push(dimValue(prev.shape[1]));
+    return prev.shape[0] !== 1 || f.shape[1] !== 1 ? [ones([prev.shape[0], f.shape[1]])] : [];
+  }
+  if (areInverses(prev, f)) return [];
+  // uᵀ(v ⊘ u) = sum(v) and (v ⊘ u)ᵀu = sum(v) (where u ≠ 0, as the quotient already requires):
+  // softmax(z)ᵀ(y ⊘ softmax(z)) is sum(y); a 1×1 factor left in the chain is a scalar below
+  if (prev.kind === "transpose" && f.kind === "hdiv" && f.args[1] === prev.args[0] && f.shape[1] === 1) {
+    return [applyFn("sum", [f.args[0]!])];
+  }
+  if (prev.kind === "hdiv" && prev.shape[0] === 1 && prev.args[1] === transpose(f)) {
+    return [applyFn("sum", [prev.args[0]!])];
+  }
+  // (B ⊗ A)vec(Y) = vec(AYBᵀ) (Magnus & Neudecker; Matrix Cookbook (2012) eq. (520)), and its
+  // transpose vec(Y)ᵀ(B ⊗ A) = vec(AᵀYB)ᵀ: answers stay in matrix form
+  if (prev.kind === "kron" && isVec(f)) {
+    const [B, A] = prev.args as [Expr, Expr];
+    const Y = f.args[0]!;
+    if (A.shape[1] === Y.shape[0] && B.shape[1] === Y.shape[1]) {
+      return [applyFn("vec", [mul([A, Y, transpose(B)])])];
+    }
+  }
+  if (prev.kind === "transpose" && isVec(prev.args[0]!) && f.kind === "kron") {
+    const [B, A] = f.args as [Expr, Expr];
+    const Y = prev.args[0].args[0]!;
+    if (A.shape[0] === Y.shape[0] && B.shape[0] === Y.shape[1]) {
+      return [transpose(applyFn("vec", [mul([transpose(A), Y, B])]))];
+    }
+  }
+  // K_{m,n} vec(A) = vec(Aᵀ) for an m×n A: the commutation matrix's defining property
+  if (prev.kind === "apply" && prev.fn === "commutation" && isVec(f)) {
+    const A = f.args[0]!;
+    const [m, n] = prev.args as [Expr, Expr];
+    if (dimValue(A.shape[0]) === m && dimValue(A.shape[1]) === n) {
+      return [applyFn("vec", [transpose(A)])];
+    }
+  }
+  // vec(P)ᵀvec(Q) = P : Q
+  if (prev.kind === "transpose" && isVec(prev.args[0]!) && isVec(f) && shapeEquals(prev.args[0].args[0]!.shape, f.args[0]!.shape)) {
+    return [frobenius(prev.args[0].args[0]!, f.args[0]!)];
+  }
+  if (isDiagm(prev) && isDiagm(f)) {
+    // diag(a)·diag(b) = diag(a ⊙ b)
+    return [applyFn("diagm", [hadamard([prev.args[0]!, f.args[0]!])])];
+  }
+  if (prev.shape[0] === prev.shape[1] && (prev === f || hasPowerParts(prev) || hasPowerParts(f))) {
+    // X·X = X², X²·X = X³: repeated square factors become one power (two factors that are
+    // neither powers, inverses nor transposes are their own bases: they merge only if equal)
+    const [b1, k1] = powerParts(prev);
+    const [b2, k2] = powerParts(f);
+    if (b1 === b2) {
+      return k1 + k2 !== 0 ? [pow(b1, num(Q.rat(k1 + k2)))] : [];
+    }
+  }
+  return undefined;
 }
 
 function isVec(e: Expr): e is Extract<Expr, { kind: "apply" }> {
@@ -518,31 +510,42 @@ export function mul(factors: readonly Expr[]): Expr {
     const quick = Q.isOne(c) ? (LONE_FACTOR_KINDS.has(e.kind) ? e : undefined) : rescaled(c, e);
     if (quick !== undefined) return quick;
   }
-  if (factors.length === 2) {
-    const pair = plainPair(factors[0]!, factors[1]!);
-    if (pair !== undefined) return pair;
+  if (factors.length >= 2) {
+    const plain = plainChain(factors);
+    if (plain !== undefined) return plain;
   }
   return generalProduct(factors);
 }
 
 /**
- * Fast path of mul: two plain matrix factors (AX, the body of almost every trace) whose junction
- * simplifies nothing are their product as they stand, which is what the general path gives
- * (nothing to collect, no coefficient, scalar or inner product, and never a 1×1 chain to reorient:
- * a plain factor is no row).
+ * Fast path of mul: plain matrix factors (AX, the body of almost every trace; the chains of a
+ * long product's answer) whose every junction simplifies nothing are their product as they stand,
+ * which is what the general path gives (nothing to collect, no coefficient, scalar or inner
+ * product, and never a 1×1 chain to reorient: a plain factor is no row).
  */
-function plainPair(a: Expr, b: Expr): Expr | undefined {
-  if (!isPlainMatrixFactor(a) || !isPlainMatrixFactor(b) || a.shape[1] !== b.shape[0] || !junctionStays(a, b)) return undefined;
-  return node("mul", [a.shape[0], b.shape[1]], [a, b]);
+function plainChain(factors: readonly Expr[]): Expr | undefined {
+  let prev = factors[0]!;
+  if (!isPlainMatrixFactor(prev)) return undefined;
+  for (let i = 1; i < factors.length; i++) {
+    const f = factors[i]!;
+    if (!isPlainMatrixFactor(f) || prev.shape[1] !== f.shape[0] || !junctionStays(prev, f)) return undefined;
+    prev = f;
+  }
+  // (a copy: the node keeps its list, and the caller may go on to change its own)
+  return node("mul", [factors[0]!.shape[0], prev.shape[1]], factors.slice());
 }
 
+/** Where junction() puts the scalar a merge leaves, when only whether it merges is asked. */
+const discardedScalars: Expr[] = [];
+
 /**
- * Does the junction a·b simplify nothing? (simplifyChain leaves the pair as it is; a merge that
- * moves a scalar out, ones·ones, changes the pair too.)
+ * Does the junction a·b of two factors other than I simplify nothing? (simplifyChain leaves the
+ * pair as it is; a merge that moves a scalar out, ones·ones, changes the pair too.)
  */
 function junctionStays(a: Expr, b: Expr): boolean {
-  const simplified = simplifyChain([a, b]);
-  return simplified.length === 2 && simplified[0] === a && simplified[1] === b;
+  const merged = junction(a, b, discardedScalars);
+  discardedScalars.length = 0;
+  return merged === undefined;
 }
 
 /**

@@ -31,8 +31,8 @@ describe("products: the one-factor fast path equals the general path", () => {
           if (onLeft) flat.unshift(f);
           else flat.push(f);
         }
-        // all factors at once never takes the fast path (more than two factors)
-        expect(grown).toBe(mul(flat.length > 2 ? flat : [num1, ...flat, num1]));
+        // all factors at once, the general way
+        expect(grown).toBe(generalProduct(flat));
       }),
       { numRuns: 500, seed: 7 },
     );
@@ -161,7 +161,7 @@ describe("scaling and short products: the fast paths equal the general product",
     for (const k of ["sym", "transpose", "inv", "hadamard", "apply", "ones", "eye", "pow", "mul", "add"]) expect(kinds.has(k)).toBe(true);
   });
 
-  it("a product of two factors is generalProduct's node, whether their junction merges, cancels or stays (mul's pair fast path)", () => {
+  it("a product of two factors is generalProduct's node, whether their junction merges, cancels or stays (mul's chain fast path, on two factors)", () => {
     const diag = applyFn("diagm", [y]);
     // pairs that merge (A·A = A², A³·A, A·A⁻¹, diag·diag, ones·ones) beside pairs that stay
     const pool = [P, R, transpose(P), inv(P), inv(R), pow(P, num(Q.rat(3))), transpose(inv(P)), hadamard([P, R]), applyFn("exp", [P]), diag, ones(["n", "n"]), eye("n"), y, transpose(y), add([P, R]), mul([P, R])];
@@ -179,5 +179,22 @@ describe("scaling and short products: the fast paths equal the general product",
     // both outcomes were met, many times
     expect(stayed).toBeGreaterThan(50);
     expect(merged).toBeGreaterThan(10);
+  });
+
+  it("a chain of plain factors is generalProduct's node, wherever a junction merges, cancels or stays (mul's chain fast path)", () => {
+    // square factors only (every junction is defined), among them pairs that merge or cancel
+    const pool = [P, R, transpose(P), inv(P), inv(R), pow(P, num(Q.rat(3))), transpose(inv(P)), hadamard([P, R]), applyFn("exp", [P]), applyFn("diagm", [y]), ones(["n", "n"])];
+    let stayed = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pool), { minLength: 3, maxLength: 9 }), fc.boolean(), (fs, column) => {
+        const factors = column ? [...fs, y] : fs;
+        const got = mul(factors);
+        expect(got).toBe(generalProduct(factors));
+        if (got.kind === "mul" && got.args.length === factors.length) stayed++;
+      }),
+      { numRuns: 2000, seed: 23 },
+    );
+    // the fast path's case was met too
+    expect(stayed).toBeGreaterThan(200);
   });
 });
