@@ -132,7 +132,7 @@ export class Resolver {
    * every use may share one. A 10,000-factor product and the read-back of its answer name 30,000
    * matrices.
    */
-  private readonly named = new Map<object, Inferred>();
+  private readonly named = new Map<string, Inferred>();
   readonly problem: Problem = { vars: new Map(), dims: new Set(), defs: [], defsByName: new Map(), queries: [], queryOutcomes: [] };
   private source: Source = { name: "input", text: "" };
   /** Accept `d(NAME)` (and `d(theta, k)`) as differentials: only when rereading printed answers. */
@@ -399,10 +399,12 @@ export class Resolver {
   }
 
   private inferName(name: string, span: Span): Inferred {
+    const known = this.named.get(name);
+    if (known) return known;
     const v = this.problem.vars.get(name);
-    if (v) return this.namedValue(v, v.sym);
+    if (v) return this.namedValue(name, v.sym);
     const d = this.problem.defsByName.get(name);
-    if (d) return this.namedValue(d, d.sym);
+    if (d) return this.namedValue(name, d.sym);
     if (this.problem.dims.has(name)) return { shape: this.scalarShape(), build: () => dimValue(name) };
     if (name === "pi" || name === "π") return { shape: this.scalarShape(), build: () => PI };
     if (name === "𝟏") {
@@ -430,12 +432,10 @@ export class Resolver {
     });
   }
 
-  private namedValue(info: VarInfo | DefInfo, value: Sym): Inferred {
-    let r = this.named.get(info);
-    if (!r) {
-      r = { shape: [this.u.known(value.shape[0]), this.u.known(value.shape[1])], build: () => value };
-      this.named.set(info, r);
-    }
+  /** (a name, once declared or defined, stays what it is: no statement may declare it again) */
+  private namedValue(name: string, value: Sym): Inferred {
+    const r: Inferred = { shape: [this.u.known(value.shape[0]), this.u.known(value.shape[1])], build: () => value };
+    this.named.set(name, r);
     return r;
   }
 
