@@ -212,7 +212,7 @@ export class Resolver {
       return text;
     };
     // n*m: the product of its factors, as vec and kron sizes are written (eye(n*m))
-    const dims: Dim[] = s.dims.map((d) => d.text.split("*").map((t) => factor(t, d.span)).reduce(dimProduct));
+    const dims: Dim[] = s.dims.map((d) => (d.text.includes("*") ? d.text.split("*").map((t) => factor(t, d.span)).reduce(dimProduct) : factor(d.text, d.span)));
     let shape: Shape;
     switch (s.typeKind) {
       case "scalar":
@@ -753,8 +753,12 @@ function broadcastTarget(operands: readonly Expr[]): Shape {
 }
 
 export function inResolutionOrder(items: readonly SourcedStatement[]): SourcedStatement[] {
-  const rank = (i: SourcedStatement) => (i.stmt.type !== "decl" ? 2 : i.stmt.param ? 1 : 0);
-  return [...items].sort((a, b) => rank(a) - rank(b));
+  // (a stable partition, as a stable sort by rank would give, in one pass: problems of thousands of statements)
+  const plain: SourcedStatement[] = [];
+  const parameterised: SourcedStatement[] = [];
+  const rest: SourcedStatement[] = [];
+  for (const i of items) (i.stmt.type !== "decl" ? rest : i.stmt.param ? parameterised : plain).push(i);
+  return plain.concat(parameterised, rest);
 }
 
 export function resolveProblem(items: SourcedStatement[]): Result<Problem> {
