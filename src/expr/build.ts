@@ -169,6 +169,7 @@ export function sub(a: Expr, b: Expr): Expr {
 // ---------------------------------------------------------------- sums
 
 export function add(terms: readonly Expr[]): Expr {
+  if (terms.length === 1 && terms[0]!.kind !== "add") return loneTerm(terms[0]!);
   const flat: Expr[] = [];
   for (const t of terms) {
     if (t.kind === "add") pushAll(flat, t.args);
@@ -251,6 +252,18 @@ function mergeAlike(out: Expr[], parts: ReadonlyArray<[Rational, Expr]>, shape: 
     return kept.length === 1 ? kept[0]! : add(kept);
   }
   return undefined;
+}
+
+/**
+ * A sum of one term that is no sum: what the general path makes of it (no like terms to collect,
+ * nothing to merge with or sort), without its tables. The product rule and the read-off make
+ * such sums at every step.
+ */
+function loneTerm(t: Expr): Expr {
+  if (isZero(t)) return zeros(t.shape);
+  const split = splitCoeff(t);
+  if (Q.isZero(split[0])) return zeros(t.shape);
+  return split[1] === num1 ? num(split[0]) : scale(split[0], split[1]);
 }
 
 /** The order of terms in a sum, split into coefficient and rest: by rest, then coefficient. */

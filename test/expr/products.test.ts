@@ -3,7 +3,7 @@
 // whichever way a product is built.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { add, applyFn, eye, generalProduct, hadamard, inv, mul, num1, ones, pow, scale, transpose } from "../../src/expr/build.js";
+import { add, applyFn, eye, generalProduct, hadamard, inv, kron, mul, num1, ones, pow, scale, transpose, zeros } from "../../src/expr/build.js";
 import { childCount, factorsListed, firstFactor, hasDVar, isScalar, lastFactor, num, type Expr } from "../../src/expr/expr.js";
 import { factorCommon } from "../../src/simplify/factor.js";
 import { mapBottomUp, rebuild } from "../../src/expr/transform.js";
@@ -196,5 +196,22 @@ describe("scaling and short products: the fast paths equal the general product",
     );
     // the fast path's case was met too
     expect(stayed).toBeGreaterThan(200);
+  });
+});
+
+describe("sums: the one-term fast path equals the general sum", () => {
+  const q = problem("A : matrix(n,n); B : matrix(n,n); y : vector(n); s : scalar\ngrad s wrt s");
+  const [P, R, y, s] = ["A", "B", "y", "s"].map((n) => q.vars.get(n)!.sym) as [Expr, Expr, Expr, Expr];
+  // terms with and without coefficients, numbers, zeros, and the kinds a sum merges (kron, vec, diag)
+  const terms = [P, scale(Q.rat(-2), P), mul([P, R]), scale(Q.rat(1, 2), mul([transpose(y), P, y])), s, num(Q.rat(3)), num(Q.ZERO), zeros(["n", "n"]),
+    kron(P, R), scale(Q.rat(3), kron(P, R)), applyFn("vec", [P]), applyFn("diagm", [y]), scale(Q.MINUS_ONE, applyFn("diagm", [y])), hadamard([P, R]), inv(P), pow(s, num(Q.rat(2)))];
+
+  it("a sum of one term is the node the general path makes of it (the term beside a zero)", () => {
+    for (const t of terms) {
+      // a zero term is dropped by the general path, which a second term sends that way
+      expect(add([t])).toBe(add([t, zeros(t.shape)]));
+    }
+    // and, for these canonical terms, the term itself
+    expect(terms.filter((t) => add([t]) !== t && t.kind !== "num")).toEqual([]);
   });
 });
