@@ -557,7 +557,8 @@ const discardedScalars: Expr[] = [];
  */
 function junctionStays(a: Expr, b: Expr): boolean {
   const merged = junction(a, b, discardedScalars);
-  discardedScalars.length = 0;
+  // (emptied only when written: setting an array's length is a call into V8's runtime)
+  if (discardedScalars.length !== 0) discardedScalars.length = 0;
   return merged === undefined;
 }
 

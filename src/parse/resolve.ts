@@ -343,7 +343,10 @@ export class Resolver {
       spine.push(cur);
       cur = cur.left;
     }
-    return [{ node: cur }, ...spine.reverse().map((b) => ({ node: b.right, via: b }))];
+    // (built in one pass: products and sums of thousands of operands pass here)
+    const parts: Array<{ node: SExpr; via?: Extract<SExpr, { type: "binary" }> }> = [{ node: cur }];
+    for (let i = spine.length - 1; i >= 0; i--) parts.push({ node: spine[i]!.right, via: spine[i]! });
+    return parts;
   }
 
   /** a ± b ± c ...: one flat sum, so thousands of terms neither recurse deeply nor rebuild n times. */
