@@ -831,9 +831,13 @@ function transposeOf(e: Expr): Expr {
     case "add":
       return add(e.args.map(transpose));
     case "mul": {
-      const scalars = e.args.filter(isScalar);
-      const chain = e.args.filter((f) => !isScalar(f));
-      return mul([...scalars, ...chain.map(transpose).reverse()]);
+      // scalars first, then the matrix factors transposed, last first (one list: chains of
+      // thousands of factors are transposed here)
+      const args = e.args;
+      const out: Expr[] = [];
+      for (let i = 0; i < args.length; i++) if (isScalar(args[i]!)) out.push(args[i]!);
+      for (let i = args.length - 1; i >= 0; i--) if (!isScalar(args[i]!)) out.push(transpose(args[i]!));
+      return mul(out);
     }
     case "hadamard":
       return hadamard(e.args.map(transpose));
