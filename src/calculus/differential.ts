@@ -70,7 +70,10 @@ export class DifferentialContext {
       if (e.role === "def") return this.defDepends(e.name);
       return false;
     }
-    return e.args.some((a) => this.depends(a));
+    // (a loop, not some(): every node of a large problem is asked, most more than once)
+    const args = e.args;
+    for (let i = 0; i < args.length; i++) if (this.depends(args[i]!)) return true;
+    return false;
   }
 
   d(e: Expr): Expr {
@@ -98,7 +101,7 @@ export class DifferentialContext {
         this.trace?.add("d-linearity");
         return add(e.args.map((t) => this.d(t)));
       case "mul":
-        if (e.args.filter((f) => this.depends(f)).length > 1) this.trace?.add("d-product");
+        if (this.trace && e.args.filter((f) => this.depends(f)).length > 1) this.trace.add("d-product");
         return this.leibniz(e.args, (fs) => mul(fs), e);
       case "hadamard":
         this.trace?.add("d-hadamard");
@@ -147,13 +150,13 @@ export class DifferentialContext {
   /** d(f1 f2 … fk) = Σᵢ f1 … dfᵢ … fk, skipping constant factors (product rule). */
   private leibniz(factors: readonly Expr[], make: (fs: Expr[]) => Expr, e: Expr): Expr {
     const terms: Expr[] = [];
-    factors.forEach((f, i) => {
-      const df = this.d(f);
-      if (isZero(df)) return;
-      const fs = [...factors];
+    for (let i = 0; i < factors.length; i++) {
+      const df = this.d(factors[i]!);
+      if (isZero(df)) continue;
+      const fs = factors.slice();
       fs[i] = df;
       terms.push(make(fs));
-    });
+    }
     return terms.length === 0 ? zeros(e.shape) : add(terms);
   }
 

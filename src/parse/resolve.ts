@@ -378,7 +378,8 @@ export class Resolver {
     const parts = this.chain(e, ["*"]);
     let shape: Sh<DimVar> | undefined;
     const factors: Inferred[] = [];
-    parts.forEach(({ node, via }, k) => {
+    for (let k = 0; k < parts.length; k++) {
+      const { node, via } = parts[k]!;
       const f = this.infer(node);
       if (shape && via) {
         const r = productShape(this.u, shape, f.shape);
@@ -389,7 +390,7 @@ export class Resolver {
         }
       } else shape = f.shape;
       factors.push(f);
-    });
+    }
     return { shape: shape!, build: () => mul(factors.map((f) => f.build())) };
   }
 
