@@ -42,7 +42,7 @@ const NAME = /(?:(?!ᵀ)[\p{L}_])(?:(?!ᵀ)[\p{L}\p{Nd}_])*/u;
  * else runs moo's combined regular expression, which allocates a match array per token (a sixth of
  * all the memory a 10,000-node problem used, before this table).
  */
-const SINGLE_CHAR_OPS = ["'", "ᵀ", "⊙", "⊘", "⊗", "+", "-", "−", "*", "/", "^", ":", "=", "(", ")", ",", ";", "|"];
+export const SINGLE_CHAR_OPS = ["'", "ᵀ", "⊙", "⊘", "⊗", "+", "-", "−", "*", "/", "^", ":", "=", "(", ")", ",", ";", "|"];
 
 const rules: moo.Rules = {
   // the table's rules: they must stay first (moo stops filling the table at the first regex)
