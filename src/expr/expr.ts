@@ -157,6 +157,7 @@ export function permanent<E extends Expr>(e: E): E {
  */
 export function releaseNodes(): void {
   generation++;
+  generationBase = nextId;
   numbers = new Map();
   named = new Map();
   for (const e of permanentLeaves) insertLeaf(e);
@@ -165,32 +166,62 @@ export function releaseNodes(): void {
 }
 
 let generation = 0;
+/** The first id of the current generation: every node made since the last release has id ≥ it. */
+let generationBase = 0;
 
 // `generation` changes at every releaseNodes(): memos keyed by node are valid within one.
 
+/** Entries per page of a GenerationMap (a power of two). */
+const PAGE_BITS = 10;
+const PAGE_SIZE = 1 << PAGE_BITS;
+
 /**
- * A memo keyed by node that lasts one node generation. The intern table keeps every node of a
- * generation alive until releaseNodes(), so a WeakMap would free nothing sooner; a Map is cheaper
- * to use, and leaves the garbage collector no ephemeron tables to trace.
+ * A memo keyed by node that lasts one node generation. Nodes of the current generation have ids
+ * from generationBase up, so their values sit in an array at id − generationBase, in pages of
+ * PAGE_SIZE made as they are first written: no hashing, and a few words per node where a Map
+ * holds an entry and its share of a hash table that is rebuilt as it grows (the memos of one
+ * 10,000-node problem made megabytes of them, and the collector's copying time with them). A memo
+ * that touches few nodes makes few pages. Nodes made before the generation began (the permanent
+ * constants, or a node someone kept past a release) have smaller ids and go to a Map by identity,
+ * so an id never stands for two nodes.
  */
 export class GenerationMap<V> {
-  private map = new Map<Expr, V>();
+  private pages: Array<Array<V | undefined> | undefined> = [];
+  private older: Map<Expr, V> | undefined = undefined;
   private gen = generation;
+  private base = generationBase;
 
-  private live(): Map<Expr, V> {
-    if (this.gen !== generation) {
-      this.gen = generation;
-      this.map = new Map();
-    }
-    return this.map;
+  private renew(): void {
+    this.gen = generation;
+    this.base = generationBase;
+    this.pages = [];
+    this.older = undefined;
   }
 
   get(e: Expr): V | undefined {
-    return this.live().get(e);
+    if (this.gen !== generation) this.renew();
+    const i = e.id - this.base;
+    if (i < 0) return this.older?.get(e);
+    const page = this.pages[i >> PAGE_BITS];
+    return page === undefined ? undefined : page[i & (PAGE_SIZE - 1)];
   }
 
   set(e: Expr, v: V): this {
-    this.live().set(e, v);
+    if (this.gen !== generation) this.renew();
+    const i = e.id - this.base;
+    if (i < 0) {
+      (this.older ??= new Map()).set(e, v);
+      return this;
+    }
+    const p = i >> PAGE_BITS;
+    // pages are appended one by one (the list stays a dense array, never one with far holes)
+    while (this.pages.length <= p) this.pages.push(undefined);
+    let page = this.pages[p];
+    if (page === undefined) {
+      page = new Array<V | undefined>(PAGE_SIZE).fill(undefined);
+      this.pages[p] = page;
+    }
+    page[i & (PAGE_SIZE - 1)] = v;
     return this;
   }
 }

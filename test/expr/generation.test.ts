@@ -19,6 +19,32 @@ describe("memos keyed by node last one generation", () => {
     expect(s.has(a)).toBe(false);
   });
 
+  it("a GenerationMap holds one value per node across many pages, nodes of earlier generations apart", () => {
+    releaseNodes();
+    const before = sym("kept", [1, 1], "var", true); // made before the release below: a smaller id
+    releaseNodes();
+    const m = new GenerationMap<string>();
+    const reference = new Map<unknown, string>();
+    // thousands of nodes (several pages), written out of order and some twice
+    const nodes = Array.from({ length: 5000 }, (_, i) => sym(`x${i}`, [1, 1], "var", false));
+    for (let i = nodes.length - 1; i >= 0; i -= 3) {
+      m.set(nodes[i]!, `v${i}`);
+      reference.set(nodes[i]!, `v${i}`);
+    }
+    for (let i = 0; i < nodes.length; i += 7) {
+      m.set(nodes[i]!, `w${i}`);
+      reference.set(nodes[i]!, `w${i}`);
+    }
+    m.set(before, "old");
+    for (const n of nodes) expect(m.get(n)).toBe(reference.get(n));
+    expect(m.get(before)).toBe("old");
+    // a node of the current generation whose id offset equals nothing written reads as absent
+    expect(m.get(sym("fresh", [1, 1], "var", false))).toBeUndefined();
+    releaseNodes();
+    expect(m.get(before)).toBeUndefined();
+    expect(m.get(nodes[0]!)).toBeUndefined();
+  });
+
   it("answers printed again after releaseNodes() are the same text (memos refilled, not stale)", () => {
     const text = "K = Z*Z' + eye(N)\nZ : matrix(N, Q)\nY : matrix(N, D)\ngrad -D/2*logdet(K) - 1/2*tr(inv(K)*Y*Y') wrt Z";
     const once = () => {
