@@ -82,11 +82,15 @@ function nameWithin(e: Expr, names: Set<string>, known: Map<Expr, Expr>): { expr
       symbol = sym(name, pick.shape, "def", isSymmetric(pick));
       known.set(pick, symbol);
     }
-    const s = symbol;
+    const s = symbol as Extract<Expr, { kind: "sym" }>;
     const replace = (x: Expr) => mapBottomUp(x, (y) => (y === pick ? s : y));
     current = replace(current);
-    for (const d of definitions) d[1] = replace(d[1]);
-    definitions.push([(s as Extract<Expr, { kind: "sym" }>).name, pick]);
+    // A named body can come back: replacing it inside a larger body lets that body's constructor
+    // re-form another occurrence of it (u4ᵀ(Mᵀ-spelled-out)M u4 re-spells its first factor as the
+    // transpose of M's body). It is then named again where it came back, but the definition it
+    // already has keeps its body (replacing that too would define M as M).
+    for (const d of definitions) if (d[1] !== pick) d[1] = replace(d[1]);
+    if (!definitions.some(([name]) => name === s.name)) definitions.push([s.name, pick]);
   }
   return { expr: current, definitions };
 }
