@@ -30,8 +30,20 @@ const LEAVES: Record<string, string[]> = {
   "m,m": ["B", "B'"],
 };
 
+export interface GeneratorOptions {
+  /**
+   * Also draw one subexpression twice (E ⊙ E, log(1 + sum(E ⊙ E))), so that answers repeat large
+   * parts and the engine names them ("where C = …"): how engine definitions were found to re-form
+   * a named body (test/answers/named-subexpressions.test.ts).
+   */
+  repeats?: boolean;
+}
+
 export class ExprGenerator {
-  constructor(private readonly rng: Random) {}
+  constructor(
+    private readonly rng: Random,
+    private readonly opts: GeneratorOptions = {},
+  ) {}
 
   private pick<T>(xs: readonly T[]): T {
     return xs[this.rng.int(0, xs.length - 1)]!;
@@ -100,6 +112,14 @@ export class ExprGenerator {
         return `(${a}*${b} - ${a}*${b} + ${g(r, c)})`;
       },
     ];
+    if (this.opts.repeats) {
+      // (weighted: one option among some thirty would rarely be drawn)
+      const twice = () => {
+        const a = g(r, c);
+        return `(${a} .* ${a})`;
+      };
+      options.push(twice, twice, twice, twice);
+    }
     if (r === c && r !== "1") {
       const M = () => g(r, this.pick(["n", "m"] as const));
       options.push(() => {
@@ -135,6 +155,20 @@ export class ExprGenerator {
       });
       options.push(() => `logdet(K)`);
       options.push(() => `sqrt(1 + ${g("1", "1")}^2)`);
+      if (this.opts.repeats) {
+        const logSquares = () => {
+          const e = g(k(), k());
+          return `log(1 + sum(${e} .* ${e}))`;
+        };
+        // EᵀE between a row and a column: the form in which a named body came back transposed
+        const gram = () => {
+          const [a, b] = [k(), k()];
+          const e = g(a, b);
+          const v = g(b, "1");
+          return `(${v})'*(${e})'*(${e})*(${v})`;
+        };
+        options.push(logSquares, logSquares, logSquares, gram, gram, gram);
+      }
     }
     // every composite is parenthesised so that splicing it anywhere keeps its meaning
     return `(${this.pick(options)()})`;
