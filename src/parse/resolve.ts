@@ -627,8 +627,14 @@ export class Resolver {
       // X^k for a declared `integer` k (or a size): differentiable inside a trace, tr(X^k)
       return { shape, build: () => pow(a.build(), b.build()) };
     }
+    if (k === undefined && e.right.type === "postfix" && e.right.op === "'" && constantValue(e.right.arg) !== undefined) {
+      // MATLAB reads X^2' as (X^2)'; here the transpose binds tighter (LANGUAGE.md section 2)
+      this.error("shape", "X^2' reads as X^(2'): the transpose binds tighter than ^, so it applies to the exponent", e.right.span, {
+        hint: "write (X^2)' for the transpose of the power",
+      });
+    }
     if (k === undefined || !Q.isInteger(k)) {
-      this.error("shape", "a matrix power needs an integer exponent: a number (X^2, X^-1), or a variable declared integer (X^k, X^(k-1))", e.right.span, {
+      this.error("shape", "a matrix power needs an integer exponent: a number (X^2, X^-1, X^(2*2)), or a variable declared integer (X^k, X^(k-1))", e.right.span, {
         hint: "for an elementwise power use .^",
       });
     }
@@ -735,13 +741,40 @@ const FUNCTION_HINTS: Partial<Record<string, string>> = {
 };
 
 /** The value of a constant exponent written as a number with optional signs. */
+/**
+ * The value of an exponent written with numbers only (2, -1, (1+1), 2^2, 6/3), or undefined. A
+ * transpose is not looked through: X^2' reads as X^(2') and gets its own error (see inferPower).
+ */
 function constantValue(e: SExpr): Q.Rational | undefined {
   if (e.type === "num") return e.value;
   if (e.type === "unary") {
     const v = constantValue(e.arg);
     return v === undefined ? undefined : e.op === "-" ? Q.neg(v) : v;
   }
-  return undefined;
+  if (e.type !== "binary") return undefined;
+  const a = constantValue(e.left);
+  const b = a === undefined ? undefined : constantValue(e.right);
+  if (a === undefined || b === undefined) return undefined;
+  try {
+    switch (e.op) {
+      case "+":
+        return Q.add(a, b);
+      case "-":
+        return Q.add(a, Q.neg(b));
+      case "*":
+        return Q.mul(a, b);
+      case "/":
+        return Q.isZero(b) ? undefined : Q.mul(a, Q.inv(b));
+      case "^":
+        // (whole powers only, and not huge ones: a matrix power past 64 is refused as out of range)
+        return Q.isInteger(b) && Math.abs(b.num) <= 1024 && !(Q.isZero(a) && b.num < 0) ? Q.pow(a, b.num) : undefined;
+      default:
+        return undefined;
+    }
+  } catch (err) {
+    if (err instanceof Q.CoefficientOverflow) return undefined;
+    throw err;
+  }
 }
 
 /**

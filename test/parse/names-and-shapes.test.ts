@@ -102,6 +102,29 @@ describe("errors a user can make", () => {
 
   it("needs an integer exponent for a matrix power", () => {
     expect(diagnosticOf("X : matrix(n, n); a : scalar\ngrad tr(X^a) wrt X").message).toMatch(/integer exponent/);
+    expect(diagnosticOf("X : matrix(n, n)\ngrad tr(X^(1/2)) wrt X").message).toMatch(/integer exponent/);
+    expect(diagnosticOf("X : matrix(n, n)\ngrad tr(X^(2^7)) wrt X").message).toMatch(/matrix power 128 is beyond/);
+  });
+
+  it("takes an exponent written with numbers only: X^(1+1), X^2^2 (right-associative: X^4), X^(6/3), X^(2*-1)", () => {
+    const cases: Array<[string, string]> = [
+      ["tr(X^(1+1))", "tr(X^2)"],
+      ["tr(A*X^2^2)", "tr(A*X^4)"],
+      ["tr(A*X^(6/3))", "tr(A*X^2)"],
+      ["tr(A*X^(2*-1))", "tr(A*X^-2)"],
+    ];
+    for (const [typed, meant] of cases) {
+      const [a] = expectNumericallyRight(`X : matrix(n, n); A : matrix(n, n)\ngrad ${typed} wrt X`);
+      const [b] = answers(`X : matrix(n, n); A : matrix(n, n)\ngrad ${meant} wrt X`);
+      expect(plainGradients(a!), typed).toEqual(plainGradients(b!));
+    }
+  });
+
+  it("says how X^2' reads (the transpose binds tighter than ^) and how to write (X^2)'", () => {
+    const d = diagnosticOf("X : matrix(n, n)\ngrad tr(X^2') wrt X");
+    expect(d.message).toMatch(/X\^2' reads as X\^\(2'\)/);
+    expect(d.hint).toMatch(/\(X\^2\)'/);
+    expect([d.span?.line, d.span?.col]).toEqual([2, 11]); // at the exponent 2'
   });
 });
 
