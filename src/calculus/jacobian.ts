@@ -4,6 +4,7 @@
 //   vec(E ⊙ dY)  = diag(vec E) vec(dY)
 //   vec(M s)     = vec(M) s                            for a scalar s (then s's own row)
 //   tr(dY)       = vec(I)ᵀ vec(dY),  sum(dY) = 𝟏ᵀ vec(dY)
+//   vec(diag(dv)) = diag(vec I)(𝟏 ⊗ I) dv,  diag(dY) = (𝟏ᵀ ⊗ I) diag(vec I) vec(dY)
 //   vec(dYᵀ)     = K vec(dY)                           K the commutation matrix, commutation(p, q)
 //   vec(A ⊗ dY)  = (Iₙ ⊗ K_{q,m} ⊗ I_p)(vec A ⊗ I) vec(dY)
 // A Hessian is the Jacobian of the gradient.
@@ -76,11 +77,23 @@ function jac(t: Expr, x: VarInfo): Expr {
       const y = t.args[0]!;
       switch (t.fn) {
         case "tr":
+          // tr(diag(dv)) = 𝟏ᵀdv
+          if (y.kind === "apply" && y.fn === "diagm") return mul([transpose(ones([y.shape[0], 1])), jac(y.args[0]!, x)]);
           return mul([transpose(vecOf(eye(y.shape[0]))), jac(y, x)]);
         case "sum":
           return mul([transpose(ones([numel(y), 1])), jac(y, x)]);
         case "vec":
           return jac(y, x);
+        case "diagm": {
+          // vec(diag(dv)) = diag(vec I)(𝟏ₙ ⊗ Iₙ) dv: n copies of dv, copy j masked to its entry j
+          const n = y.shape[0];
+          return mul([applyFn("diagm", [vecOf(eye(n))]), kron(ones([n, 1]), eye(n)), jac(y, x)]);
+        }
+        case "diagv": {
+          // diag(dY) = (𝟏ₙᵀ ⊗ Iₙ) diag(vec I) vec(dY): the diagonal entries of vec(dY), block by block
+          const n = y.shape[0];
+          return mul([kron(transpose(ones([n, 1])), eye(n)), applyFn("diagm", [vecOf(eye(n))]), jac(y, x)]);
+        }
         default:
           return decline(t);
       }
@@ -104,6 +117,10 @@ function jacProduct(t: Expr, x: VarInfo): Expr {
   const right = factors.slice(i + 1);
   const L = left.length > 0 ? mul(left) : eye(y.shape[0]);
   const R = right.length > 0 ? mul(right) : eye(y.shape[1]);
+  if (y.kind === "apply" && y.fn === "diagm" && right.length > 0 && R.shape[1] === 1) {
+    // L diag(dv) r = L (r ⊙ dv) = L diag(r) dv, for a column r
+    return mul([...scalars, ...(left.length > 0 ? [L] : []), applyFn("diagm", [R]), jac(y.args[0]!, x)]);
+  }
   return mul([...scalars, kron(transpose(R), L), jac(y, x)]);
 }
 

@@ -422,6 +422,9 @@ function junction(prev: Expr, f: Expr, scalars: Expr[]): readonly Expr[] | undef
     // diag(a)·diag(b) = diag(a ⊙ b)
     return [applyFn("diagm", [hadamard([prev.args[0]!, f.args[0]!])])];
   }
+  // diag(v)𝟏 = v and 𝟏ᵀdiag(v) = vᵀ: the row sums (column sums) of a diagonal matrix
+  if (isDiagm(prev) && f.kind === "ones" && f.shape[1] === 1) return [prev.args[0]!];
+  if (prev.kind === "ones" && prev.shape[0] === 1 && isDiagm(f)) return [transpose(f.args[0]!)];
   if (prev.shape[0] === prev.shape[1] && (prev === f || hasPowerParts(prev) || hasPowerParts(f))) {
     // X·X = X², X²·X = X³: repeated square factors become one power (two factors that are
     // neither powers, inverses nor transposes are their own bases: they merge only if equal)
@@ -1327,6 +1330,16 @@ function diagOf(fn: "diagm" | "diagv", a: Expr): Expr {
   if (fn === "diagv") {
     if (a.kind === "apply" && a.fn === "diagm") return a.args[0]!;
     if (a.kind === "eye") return ones([a.shape[0], 1]);
+    // diag(𝟏ₙ𝟏ₘᵀR) = Rᵀ𝟏ₘ and diag(L𝟏ₘ𝟏ₙᵀ) = L𝟏ₘ: the diagonal of a spread (diag(𝟏vᵀ) = v).
+    // (diag(abᵀ) = a ⊙ b in general, but is kept as written: for 1-D inputs the GP answer
+    // (C − diag(C𝟏))X would turn into CX − X ⊙ (C𝟏), far from the textbook's form.)
+    if (a.kind === "mul" && !a.args.some(isScalar)) {
+      const fs = a.args;
+      const first = fs[0]!;
+      const last = fs[fs.length - 1]!;
+      if (first.kind === "ones") return transpose(mul([ones([1, first.shape[1]]), ...fs.slice(1)]));
+      if (last.kind === "ones") return mul([...fs.slice(0, -1), ones([last.shape[0], 1])]);
+    }
   }
   return rawApply(fn, shapeOrThrow(diagShape(coreDims, a.shape), "diag"), [a]);
 }

@@ -65,6 +65,14 @@ const JACOBIANS: Record<string, Row[]> = {
     ["sigmoid(x)", "x : vector(n)", "x", "diag(sigmoid(x) ⊙ (1 − sigmoid(x)))"],
   ],
   softmax: [["softmax(x)", "x : vector(n)", "x", "diag(softmax(x)) − softmax(x)softmax(x)ᵀ"]],
+  // vec(diag(dv)) = diag(vec I)(𝟏 ⊗ I)dv and diag(dY) = (𝟏ᵀ ⊗ I)diag(vec I)vec(dY); next to a
+  // column, diag(dv)r = diag(r)dv, and tr(diag(dv)) = 𝟏ᵀdv
+  diagonals: [
+    ["diag(x)", "x : vector(n)", "x", "diag(vec(I))(𝟏 ⊗ I)"],
+    ["diag(X*A)", "X : matrix(n,m); A : matrix(m,n)", "X", "(𝟏ᵀ ⊗ I)diag(vec(I))(Aᵀ ⊗ I)"],
+    ["diag(A*x)*b", "x : vector(n); A : matrix(n,n); b : vector(n)", "x", "diag(b)A"],
+    ["C*diag(sin(x))*b", "x : vector(n); C : matrix(m,n); b : vector(n)", "x", "C diag(b ⊙ cos(x))"],
+  ],
 };
 
 describe("Jacobians", () => {
@@ -95,6 +103,10 @@ describe("Hessians", () => {
     ["norm2(A*X*B - C)^2", "A : matrix(k,n); X : matrix(n,m); B : matrix(m,p); C : matrix(k,p)", "X", "2((BBᵀ) ⊗ (AᵀA))"],
     ["logdet(A + t*B)", "t : scalar; A : spd(n); B : spd(n)", "t", "−tr((A + t B)⁻¹B(A + t B)⁻¹B)"],
     ["1/2*logdet(S) + 1/2*(y-m)'*inv(S)*(y-m)", "y : vector(n); m : vector(n); S : spd(n)", "m", "S⁻¹"],
+    // gradients with diag(·) of the variable in them (these were declined)
+    ["tr(diag(A*x))*(u'*x)", "x : vector(n); A : matrix(n,n); u : vector(n)", "x", "u𝟏ᵀA + Aᵀ𝟏uᵀ"],
+    ["a'*diag(x.*x)*b", "x : vector(n); a : vector(n); b : vector(n)", "x", "2 diag(diag(abᵀ))"],
+    ["sum(diag(x)*sin(x))", "x : vector(n)", "x", "diag(2 cos(x) − x ⊙ sin(x))"],
   ];
   for (const [expr, decls, wrt, expected] of ROWS) {
     it(`H of ${expr} wrt ${wrt}`, () => {

@@ -34,6 +34,9 @@ const FAMILIES: Record<string, Row[]> = {
     ["tr(diag(x)*A)", "x : vector(n); A : matrix(n,n)", "x", "diag(A')"],
     ["logdet(S + diag(x))", "x : vector(n); S : spd(n)", "x", "diag(inv(S + diag(x)))"],
     ["y'*diag(x)*y", "x : vector(n); y : vector(n)", "x", "diag(y*y')"],
+    // diag(v)𝟏 = v and diag(𝟏vᵀ) = v: the row sums of a diagonal matrix, the diagonal of a spread
+    ["sum(diag(x)*sin(x))", "x : vector(n)", "x", "sin(x) + x.*cos(x)"],
+    ["sum(diag(x)*A)", "x : vector(n); A : matrix(n,m)", "x", "A*ones(m)"],
   ],
   kron: [
     ["tr(kron(X, A))", "X : matrix(n,n); A : matrix(m,m)", "X", "tr(A)*eye(n)"],
