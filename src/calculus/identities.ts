@@ -263,6 +263,7 @@ export const STRUCTURAL_RULES: ReadonlyArray<{ id: string; statement: string; ci
   { id: "read-off", statement: "df = G : dX ⇒ ∂f/∂X = G", cite: "Magnus & Neudecker, first identification theorem" },
   { id: "d-substitution", statement: "each dK replaced by its differential", cite: "chain rule" },
   { id: "vec-read-off", statement: "vec(A dX B) = (Bᵀ ⊗ A) vec(dX), vec(E ⊙ dX) = diag(vec E) vec(dX); d vec(F) = J d vec(X) ⇒ J", cite: "Matrix Cookbook (2012) eq. (520); Magnus & Neudecker, first identification theorem" },
+  { id: "vec-diag", statement: "vec(diag(dv)) = diag(vec I)(𝟏 ⊗ I) dv, diag(dY) = (𝟏ᵀ ⊗ I) diag(vec I) vec(dY); diag(dv) r = diag(r) dv, tr(diag(dv)) = 𝟏ᵀdv", cite: "entrywise: diag(v) holds vᵢ at (i, i) and 0 elsewhere" },
   { id: "hessian-read-off", statement: "H = J(∇f): the Jacobian of the gradient", cite: "Magnus & Neudecker, second identification theorem" },
   { id: "symmetric-gradient", statement: "X symmetric: ∂f/∂X = (G + Gᵀ)/2", cite: "the symmetric gradient (LANGUAGE.md section 3)" },
 ];

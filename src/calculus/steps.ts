@@ -4,7 +4,7 @@
 // Each line names the identities it used; rendering is in src/cli/steps-format.ts.
 
 import { add, isSymmetric, num1 } from "../expr/build.js";
-import { dvar, forEachDistinct, type Expr } from "../expr/expr.js";
+import { dvar, forEachDistinct, hasDVar, type Expr } from "../expr/expr.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
 import { factorCommon } from "../simplify/factor.js";
 import { DifferentialContext } from "./differential.js";
@@ -137,10 +137,19 @@ export function differentialDerivation(problem: Problem, f: Expr, x: VarInfo, an
   return differentialSteps(problem, f, x, "F", answer).steps;
 }
 
+/** The vec identities a read-off of this differential uses: those of diag(·) only where one holds a differential. */
+function vecRules(differential: Expr): string[] {
+  let diagonal = false;
+  forEachDistinct([differential], (e) => {
+    if (e.kind === "apply" && (e.fn === "diagm" || e.fn === "diagv") && hasDVar(e)) diagonal = true;
+  });
+  return diagonal ? ["vec-read-off", "vec-diag"] : ["vec-read-off"];
+}
+
 /** jacobian F wrt X: the differential of F, then the vec read-off d vec(F) = J d vec(X). */
 export function jacobianDerivation(problem: Problem, f: Expr, x: VarInfo, dF: Expr, answer: Expr): Step[] {
   const { steps } = differentialSteps(problem, f, x, "F", dF);
-  steps.push({ lhs: { kind: "jacobian", wrt: x.name }, rhs: { kind: "expr", e: answer }, rules: ["vec-read-off"] });
+  steps.push({ lhs: { kind: "jacobian", wrt: x.name }, rhs: { kind: "expr", e: answer }, rules: vecRules(dF) });
   return steps;
 }
 
@@ -151,6 +160,6 @@ export function jacobianDerivation(problem: Problem, f: Expr, x: VarInfo, dF: Ex
 export function hessianDerivation(problem: Problem, f: Expr, x: VarInfo, grad: Expr, gradDifferential: Expr, answer: Expr): Step[] {
   const steps = gradientSteps(problem, f, x, grad);
   steps.push({ lhs: { kind: "gradientDifferential" }, rhs: { kind: "expr", e: gradDifferential }, rules: ["d-linearity"] });
-  steps.push({ lhs: { kind: "hessian", wrt: x.name }, rhs: { kind: "expr", e: answer }, rules: ["vec-read-off", "hessian-read-off"] });
+  steps.push({ lhs: { kind: "hessian", wrt: x.name }, rhs: { kind: "expr", e: answer }, rules: [...vecRules(gradDifferential), "hessian-read-off"] });
   return steps;
 }

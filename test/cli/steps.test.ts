@@ -83,6 +83,16 @@ describe("--steps for jacobian, hessian and differential", () => {
     });
   }
 
+  it("a read-off through diag(·) of a differential names the diag identities; one without does not", async () => {
+    const d = "x : vector(n); A : matrix(n,n); b : vector(n)";
+    const through = await cli(["jacobian", "diag(A*x)*b", "--wrt", "x", "-d", d, "--steps"]);
+    expect(through.stdout).toMatch(/^J_x = diag\(b\)A {4}\[vec-read-off, vec-diag\]$/m);
+    expect(through.stdout).toMatch(/^ {2}vec-diag: vec\(diag\(dv\)\) = diag\(vec I\)/m);
+    const plain = await cli(["jacobian", "A*x", "--wrt", "x", "-d", d, "--steps"]);
+    expect(plain.stdout).toMatch(/^J_x = A {4}\[vec-read-off\]$/m);
+    expect(plain.stdout).not.toContain("vec-diag");
+  });
+
   it("a differential through definitions substitutes each dK, latest definition first", async () => {
     const r = await cli(["differential", "logdet(K)", "--wrt", "Z", "-d", "Z : matrix(N,Q); beta : scalar", "--let", "K = Z*Z' + 1/beta*I", "--steps"]);
     expect(r.stdout.split("\n").slice(0, 4)).toEqual([
