@@ -5,9 +5,10 @@
 // whose match array per token, with the work to find the group that matched, is about a tenth of
 // a 10,000-node problem's time (its input and the read-back of its answer are most of their
 // tokens in names and operators). Here the common ASCII tokens (names, whole numbers, one-character
-// operators, spaces, new lines) are read with character tests; any other character (a decimal
-// point, an exponent, a comment, a tab, every non-ASCII character) hands the token that starts
-// there to moo, set to that position. So the rules have one definition, and what moo would read
+// operators, spaces, new lines, comments, the ?X holes of rule templates) are read with character
+// tests, so that most processes never build moo at all; any other character (a decimal point, an
+// exponent, a tab, every non-ASCII character) hands the token that starts there to moo, set to
+// that position. So the rules have one definition, and what moo would read
 // from any position is what is read. A test compares both token streams on every example, on
 // cases that are moo's to read, and on random text (test/parse/scan.test.ts).
 
@@ -43,6 +44,8 @@ CLASS[32] = SPACE;
 CLASS[10] = NEWLINE;
 
 const DOT = 46;
+const QUESTION = 63;
+const HASH = 35;
 const LOWER_E = 101;
 const UPPER_E = 69;
 
@@ -66,14 +69,18 @@ export class Scanner {
   private index = 0;
   private line = 1;
   private col = 1;
-  private readonly moo = mooLexer();
+  /**
+   * moo, made on the first token that is its to read: most input is read without it, and building
+   * its one large regular expression (and compiling it on its first match) costs a process a
+   * millisecond or two.
+   */
+  private moo: moo.Lexer | undefined = undefined;
 
   reset(text: string): this {
     this.text = text;
     this.index = 0;
     this.line = 1;
     this.col = 1;
-    this.moo.reset(text);
     return this;
   }
 
@@ -84,13 +91,28 @@ export class Scanner {
     for (;;) {
       const start = this.index;
       if (start >= text.length) return undefined;
-      const kind = classOf(text.charCodeAt(start));
+      const c0 = text.charCodeAt(start);
+      const kind = classOf(c0);
       if (kind === SPACE) {
         this.index++;
         this.col++;
         continue;
       }
       if (kind === OPERATOR) return this.token("op", text[start]!, start);
+      if (c0 === HASH) {
+        // a comment, to the end of its line (skipped, as the lexer's comment rule is)
+        const nl = text.indexOf("\n", start);
+        const end = nl < 0 ? text.length : nl;
+        this.index = end;
+        this.col += end - start;
+        continue;
+      }
+      if (c0 === QUESTION && start + 1 < text.length && classOf(text.charCodeAt(start + 1)) === NAME_START) {
+        // a rule template's hole, ?X: the lexer's rule is ASCII only, so it ends where the ASCII name does
+        let end = start + 2;
+        while (end < text.length && continuesName(classOf(text.charCodeAt(end)))) end++;
+        return this.token("hole", text.slice(start, end), start);
+      }
       if (kind === NEWLINE) {
         const t = this.token("nl", "\n", start);
         t.lineBreaks = 1;
@@ -124,11 +146,14 @@ export class Scanner {
 
   /** The token moo reads at `start` (an error token runs to the end of the text). */
   private fromMoo(start: number): Token {
-    const position = this.moo as unknown as MooPosition;
+    // (the one moo lexer is shared with nearley's parser: it is pointed at this text each time)
+    const lexer = (this.moo ??= mooLexer());
+    lexer.reset(this.text);
+    const position = lexer as unknown as MooPosition;
     position.index = start;
     position.line = this.line;
     position.col = this.col;
-    const t = this.moo.next() as moo.Token;
+    const t = lexer.next() as moo.Token;
     this.index = position.index;
     this.line = position.line;
     this.col = position.col;

@@ -46,6 +46,7 @@ describe("scanner ≡ moo", () => {
       "β_1 + αβ + xβ + x𝟏 + 𝟏ᵀx + σ²", // names that go on past ASCII, and 𝟏
       "x\t+\ty\r\n# a comment\n  z # another", // tabs, carriage returns, comments
       "?H + x ? y $ 1", // a pattern variable, then characters no rule reads
+      "?X + ?Y1*?_z - ?Xβ + ??a + ?1 + ?", // holes (read by hand: ASCII only, so ?Xβ is ?X then β)
       "grad tr(A*X) wrt X\nA : matrix(n, m)\nS : spd(n)\nK = A*A' + I", // keywords and functions
       "", "   ", "\n\n", "x", "12", "12x", "x12", "_a_1",
     ];
