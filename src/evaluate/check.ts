@@ -61,7 +61,21 @@ interface Measured {
   /** Extra disagreement that needs no differences (a symmetric variable's claim must be symmetric). */
   asymmetry?: number;
 }
-type Measure = (point: Point, rng: Random) => Measured[];
+/** Measure at a point; the differences' steps are `stepScale` times the usual (stepFor). */
+type Measure = (point: Point, rng: Random, stepScale: number) => Measured[];
+
+/**
+ * Before a disagreement counts, the point is measured again with steps this many times smaller:
+ * a function that turns faster than the usual steps resolve (sin of a determinant in the
+ * thousands) gives differences that agree with each other at every usual step and are nothing
+ * like its derivative, which only steps of its own scale see. A wrong formula still disagrees
+ * there; a right one agrees, or the point is too uncertain to judge.
+ */
+const CLOSER_LOOKS = [1e-3, 1e-6];
+
+function worstError(o: Outcome): number {
+  return o.judged ? Math.max(0, ...Object.values(o.errors)) : 0;
+}
 
 type Outcome = { judged: true; errors: Record<string, number> } | { judged: false };
 
@@ -110,7 +124,11 @@ function runChecks(problem: Problem, f: Expr, claims: readonly Expr[], opts: Che
     if (!point) break;
     let outcome: Outcome;
     try {
-      outcome = judge(point, measure(point, rng), tolerance);
+      outcome = judge(point, measure(point, rng, 1), tolerance);
+      for (const stepScale of CLOSER_LOOKS) {
+        if (worstError(outcome) <= tolerance) break;
+        outcome = judge(point, measure(point, rng, stepScale), tolerance);
+      }
     } catch (e) {
       if (e instanceof DomainError) continue;
       throw e;
@@ -182,11 +200,11 @@ function asymmetry(g: Matrix): number {
 }
 
 /** Directional differences of f along each direction of v, with the claim's ⟨G, D⟩ beside them. */
-function measureGradient(problem: Problem, f: Expr, point: Point, v: VarInfo, G: Expr, rng: Random): Measured {
+function measureGradient(problem: Problem, f: Expr, point: Point, v: VarInfo, G: Expr, rng: Random, stepScale: number): Measured {
   const x0 = point.env.values.get(v.name)!;
   const g = evaluate(G, point.env);
   const rounding = roundingOf(g, evaluateJittered(G, point.env, rng));
-  const h = stepFor(x0);
+  const h = stepFor(x0) * stepScale;
   const fd: Estimate[] = [];
   const claimed: number[] = [];
   const claimedError: number[] = [];
@@ -209,8 +227,8 @@ export function checkGradients(
   results: ReadonlyArray<{ wrt: VarInfo; value: Expr }>,
   opts: CheckOptions = {},
 ): CheckResult {
-  return runChecks(problem, f, results.map((r) => r.value), opts, (point, rng) =>
-    results.map((r) => measureGradient(problem, f, point, r.wrt, r.value, rng)),
+  return runChecks(problem, f, results.map((r) => r.value), opts, (point, rng, stepScale) =>
+    results.map((r) => measureGradient(problem, f, point, r.wrt, r.value, rng, stepScale)),
   );
 }
 
@@ -262,11 +280,11 @@ export function checkLinearisations(
   // claims about the same variable share its differences (a Hessian and its d(∇f))
   const groups = new Map<string, Array<{ wrt: VarInfo; claim: Linearisation }>>();
   for (const c of claims) groups.set(c.wrt.name, [...(groups.get(c.wrt.name) ?? []), c]);
-  return runChecks(problem, F, exprs, opts, (point, rng) =>
+  return runChecks(problem, F, exprs, opts, (point, rng, stepScale) =>
     [...groups.values()].flatMap((group) => {
       const wrt = group[0]!.wrt;
       const x0 = point.env.values.get(wrt.name)!;
-      const h = stepFor(x0);
+      const h = stepFor(x0) * stepScale;
       const fd: Estimate[] = [];
       const measured = group.map(() => ({ claimed: [] as number[], claimedError: [] as number[] }));
       for (const d of directions(isSymmetricVar(wrt), shapeOf(x0), rng)) {
@@ -317,9 +335,9 @@ export function checkComponents(problem: Problem, f: Expr, theta: VarInfo, Gk: E
  * evaluate column k with the ∂NAME/∂θ_k of each k and compare with differences of vec(F) along e_k.
  */
 export function checkComponentLinearisation(problem: Problem, F: Expr, theta: VarInfo, column: Expr, opts: CheckOptions = {}): CheckResult {
-  return runChecks(problem, F, [column], opts, (point) => {
+  return runChecks(problem, F, [column], opts, (point, _rng, stepScale) => {
     const t0 = point.env.values.get(theta.name)!;
-    const h = stepFor(t0);
+    const h = stepFor(t0) * stepScale;
     const fd: Estimate[] = [];
     const claimed: number[] = [];
     for (let k = 0; k < t0.length; k++) {

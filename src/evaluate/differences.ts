@@ -20,14 +20,29 @@ const TIGHT = 1e-9;
 
 /** φ'(0) for a vector-valued φ (the common case is one entry), with a per-entry error estimate. */
 export function derivativeWithError(phi: (t: number) => number[], h0: number): Estimate[] {
-  let best = estimateAt(phi, h0);
-  if (best.every((e) => e.error <= TIGHT * Math.abs(e.value) + 1e-300)) return best;
-  for (const h of [h0 / 16, h0 * 8]) {
-    const other = estimateAt(phi, h);
-    if (total(other) < total(best)) best = other;
-  }
-  return best;
+  const first = estimateAt(phi, h0);
+  if (first.every((e) => e.error <= TIGHT * Math.abs(e.value) + 1e-300)) return first;
+  const all = [first, estimateAt(phi, h0 / 16), estimateAt(phi, h0 * 8)];
+  let best = first;
+  for (const other of all) if (total(other) < total(best)) best = other;
+  // Estimates at different steps that disagree far beyond their own errors cannot all be right,
+  // and the smallest error estimate among them may be luck: a function that turns faster than the
+  // steps resolve (sin of a determinant in the thousands) gives differences that agree with
+  // themselves at one step and are nothing like the derivative. The disagreement is then counted
+  // in the error, so that no verdict rests on one lucky step.
+  return best.map((e, i) => {
+    let error = e.error;
+    for (const other of all) {
+      const o = other[i]!;
+      const gap = Math.abs(o.value - e.value);
+      if (gap > INCONSISTENT * (o.error + e.error)) error = Math.max(error, gap);
+    }
+    return { value: e.value, error };
+  });
 }
+
+/** Estimates further apart than this many times their summed errors are inconsistent. */
+const INCONSISTENT = 10;
 
 const total = (es: Estimate[]) => es.reduce((s, e) => s + (Number.isFinite(e.error) ? e.error : Infinity), 0);
 

@@ -2,13 +2,15 @@
 // singular draws, deep networks) pass at 20 points for seeds 1–10, and the work is bounded for
 // large variables.
 import { describe, expect, it } from "vitest";
-import { answerQuery, problemFromParts } from "../../src/engine.js";
+import { answerQuery, expandDefinitions, problemFromParts } from "../../src/engine.js";
 import { withTimeBudget } from "../../src/budget.js";
 import { directions, RANDOM_DIRECTIONS } from "../../src/evaluate/differences.js";
 import { Random } from "../../src/evaluate/random.js";
 import { renderDiagnostic } from "../../src/diagnostics/render.js";
 import { checkGradients } from "../../src/evaluate/check.js";
 import { progressReporter } from "../../src/cli/program.js";
+import { mul, numeric } from "../../src/expr/build.js";
+import * as Q from "../../src/expr/rational.js";
 
 function network(layers: number): { expr: string; decls: string } {
   let h = "x";
@@ -47,6 +49,36 @@ describe("no false alarms", () => {
       }
     }, 120_000);
   }
+
+  // sin of a determinant in the thousands turns faster than the usual steps resolve: differences at
+  // every usual step agreed with each other and were nothing like the (right) gradient, and the
+  // check said FAILED; it now looks again with smaller steps before a disagreement counts
+  const FAST = {
+    expr: "(sum(kron(cos(A1), tr(A2)*(x*u3')))) / (2 + sin(det(S4 + ((A5*x)*x')*((A5*x)*x')')))",
+    wrt: "x",
+    decls: "x : vector(n); A1 : matrix(m,n); A2 : matrix(m,m); u3 : vector(m); S4 : spd(m); A5 : matrix(m,n)",
+  };
+
+  it("a function that turns faster than the usual steps: its right gradient passes, seeds 1–5", () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const check = answer(FAST, seed, 10);
+      expect(check.ok, `seed ${seed}: relative error ${check.maxRelError}`).toBe(true);
+      expect(check.points).toBe(10);
+    }
+  }, 120_000);
+
+  it("... and a gradient of it wrong by 1% still fails", () => {
+    const p = problemFromParts({ decls: [{ text: FAST.decls, source: "d" }], defs: [], query: "grad", expr: { text: FAST.expr, source: "e" }, wrt: ["x"] });
+    if (!p.ok) throw new Error(renderDiagnostic(p.error));
+    const q = p.value.queries[0]!;
+    const a = answerQuery(p.value, q).value!;
+    const right = a.results[0]!;
+    const value = mul([numeric(Q.rat(101, 100)), expandDefinitions(right.value, a.definitions)]);
+    const off = checkGradients(p.value, q.expr, [{ wrt: right.wrt, value }], { points: 10, seed: 3 });
+    expect(off.ok).toBe(false);
+    expect(off.inconclusive).toBe(false);
+    expect(off.maxRelError).toBeGreaterThan(1e-3);
+  });
 
   it("a wrong answer still fails (the error estimate does not excuse a real difference)", () => {
     const p = problemFromParts({ decls: [{ text: "x : vector(n)", source: "d" }], defs: [], query: "grad", expr: { text: "sum(x.^-2)", source: "e" }, wrt: ["x"] });
