@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Random gradients and Hessians, answered by `matdiff batch` and checked by the corpus's checker.
+"""Random gradients, Hessians and Jacobians, answered by `matdiff batch`, checked by the corpus's checker.
 
 Usage (from the repository root, after `npm install`):
-  python3 scripts/random-check.py [--seed S] [--count N] [--hessians] [-v]
+  python3 scripts/random-check.py [--seed S] [--count N] [--hessians | --jacobians] [-v]
 
 Draws N random well-typed scalar expressions (products, transposes, Hadamard products, elementwise
 functions, inverses and log-determinants of S + MMᵀ, diag, softmax, logsumexp, norm2, kron, vec,
 powers, a definition that depends on the variable) with respect to a matrix, vector, scalar,
-symmetric or spd variable; with --hessians, Hessians with respect to matrix variables too. Every
-answer is checked with ../shared/tools/checkfd.py, the finite-difference checker the shared corpus
+symmetric or spd variable; with --hessians, Hessians with respect to matrix variables too; with
+--jacobians, Jacobians of array-valued expressions, against differences of vec(F). Every answer is
+checked with ../shared/tools/checkfd.py, the finite-difference checker the shared corpus
 check uses, independent of matdiff's own check. An answer the checker calls wrong at its default
 steps is checked again at other steps (its steps are 1e-3 of the largest entry: too coarse for sin
 of an argument in the hundreds; for a Hessian's nested differences either too coarse or, smaller,
@@ -27,6 +28,7 @@ import random
 import re
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 
@@ -263,15 +265,79 @@ def right_at_other_steps(case):
     return min(cb.rel_err(fd_at(case, env, var, h * scale), refs[var]) for h in steps) < 1e-6
 
 
+# ---------------------------------------------------------------- Jacobians
+
+JACOBIAN_VARIABLES = [v for v in VARIABLES if v[2] in ("matrix(n,n)", "matrix(n,m)", "vector(n)", "scalar")]
+
+
+def draw_jacobians(seed, count):
+    """Array-valued expressions F (a column, a matrix, a scalar) of a non-symmetric variable."""
+    rng = random.Random(seed)
+    cases = []
+    for i in range(count):
+        var, shape, kind = rng.choice(JACOBIAN_VARIABLES)
+        p = Problem(rng, var, shape, kind)
+        out = rng.choice([("n", "1"), ("n", "m"), ("m", "1"), ("1", "1"), ("n", "n")])
+        cases.append({"id": "j%d_%d" % (seed, i), "kind": "jacobian", "decls": p.decls, "expr": array(p, out, rng.choice([2, 3])),
+                      "wrt": var, "expected": "0"})
+    return cases
+
+
+def jacobian_error(c, J, env, h):
+    """(‖J − D‖ / max(‖J‖, ‖D‖), ‖D‖, ‖vec F‖) at a point, D the differences of vec(F), one column
+    per coordinate direction."""
+    var = c["wrt"]
+    x0 = env[var]
+
+    def vec_f(x):
+        e2 = dict(env)
+        e2[var] = x
+        return cb.evaluate(c["expr"], e2).flatten(order="F")
+
+    fd = np.stack([cb.d1(lambda t, e=e: vec_f(x0 + t * e), h) for _, e in cb.directions("matrix", x0.shape)], axis=1)
+    claim = cb.evaluate(J, env)
+    size = float(np.linalg.norm(vec_f(x0)))
+    if claim.shape != fd.shape:
+        return float("inf"), float(np.linalg.norm(fd)), size
+    return cb.rel_err(fd, claim), float(np.linalg.norm(fd)), size
+
+
+def check_jacobian(c, J):
+    """right, right at other steps, zero, or wrong, at 2 points as the gradients are judged; a point
+    where the differences are at noise level (a saturated tanh) carries no information and is
+    drawn again, up to 20 times, as checkfd does."""
+    case = cb.Case(dict(c, expr="0", kind="gradient"))  # (only for its sampling of sizes and values)
+    verdict = "right"
+    for trial in range(2):
+        rng = np.random.default_rng([trial, zlib.crc32(c["id"].encode())])
+        for _ in range(20):
+            _, env, _, _ = cb.sample_point(case, rng)
+            scale = max(1.0, float(np.max(np.abs(env[c["wrt"]]))))
+            err, fd_norm, size = jacobian_error(c, J, env, 1e-3 * scale)
+            if fd_norm > 1e-7 * max(1.0, size):
+                break
+        else:
+            return "zero"
+        if err < 1e-6:
+            continue
+        if min(jacobian_error(c, J, env, h * scale)[0] for h in [1e-4, 1e-5, 1e-6, 1e-7]) < 1e-6:
+            verdict = "right at other steps"
+            continue
+        return "wrong"
+    return verdict
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--count", type=int, default=400)
     ap.add_argument("--hessians", action="store_true", help="Hessians with respect to matrix variables too")
+    ap.add_argument("--jacobians", action="store_true", help="Jacobians of array-valued expressions instead")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
-    cases = draw(a.seed, a.count, a.hessians)
-    lines = [json.dumps({"id": c["id"], "decls": c["decls"], "query": "hessian" if c["kind"] == "hessian" else "grad",
+    cases = draw_jacobians(a.seed, a.count) if a.jacobians else draw(a.seed, a.count, a.hessians)
+    query = {"gradient": "grad", "hessian": "hessian", "jacobian": "jacobian"}
+    lines = [json.dumps({"id": c["id"], "decls": c["decls"], "query": query[c["kind"]],
                          "expr": c["expr"], "wrt": c["wrt"], **({"defs": c["defs"]} if "defs" in c else {})}) for c in cases]
     run = subprocess.run(["node", os.path.join(ROOT, "dist", "matdiff.cjs"), "batch"], input="\n".join(lines) + "\n",
                          capture_output=True, text=True, cwd=ROOT)
@@ -291,6 +357,16 @@ def main(argv=None):
         answer = inline(o["results"][0]["plain"], [tuple(d) for d in o.get("definitions") or []])
         if re.fullmatch(r"0|zeros\(.*\)", answer):
             tally["zero"] += 1  # (the checker reads no zeros(); a zero answer is checked by npm test)
+            continue
+        if c["kind"] == "jacobian":
+            try:
+                verdict = check_jacobian(c, answer)
+            except (cb.DomainError, cb.ExprError):
+                tally["no sample point"] += 1
+                continue
+            tally[verdict] += 1
+            if verdict == "wrong":
+                print("WRONG %s\n  %s wrt %s\n  -> %s" % (c["id"], c["expr"], c["wrt"], answer[:400]))
             continue
         case = cb.Case(dict(c, expected=answer))
         try:
