@@ -1263,6 +1263,8 @@ export function applyFn(fn: FnName, args: readonly Expr[]): Expr {
     case "logsumexp":
       // functions of all the entries do not see their order: ‖vec(Y)‖ = ‖Y‖
       if (isVec(a)) return applyFn(fn, [a.args[0]!]);
+      // ‖0‖ = 0 (norm2(x − x) printed as norm2(zeros(n)) inside an answer that is 0)
+      if (fn !== "logsumexp" && a.kind === "zeros") return num0;
       return rawApply(fn, SCALAR, [a]);
     case "softmax":
       return rawApply(fn, a.shape, [a]);

@@ -50,6 +50,8 @@ const FAMILIES: Record<string, Row[]> = {
   reductions: [
     ["norm2(x)", "x : vector(n)", "x", "1/norm2(x)*x"],
     ["norm2(A*X - B)^2", "A : matrix(k,n); X : matrix(n,m); B : matrix(k,m)", "X", "2*A'*(A*X - B)"],
+    // ‖0‖ = 0: a norm of a difference that cancels is no part of the answer (it printed as norm2(zeros(n)))
+    ["det(S + norm2(x - x)^2*x*x') + sum(x) + norm1(X - X)*sum(x)", "x : vector(n); S : spd(n); X : matrix(n,m)", "x", "ones(n)"],
     ["norm1(x)", "x : vector(n)", "x", "x./abs(x)"],
     ["logsumexp(x)", "x : vector(n)", "x", "softmax(x)"],
     ["logsumexp(W*x)", "W : matrix(k,d); x : vector(d)", "W", "softmax(W*x)*x'"],
