@@ -10,7 +10,7 @@
 // A Hessian is the Jacobian of the gradient.
 
 import { add, applyFn, commutation, eye, hadamard, hdiv, isZero, kron, mul, num1, ones, transpose, zeros } from "../expr/build.js";
-import { dimProduct } from "../expr/shape.js";
+import { dimProduct, type Dim } from "../expr/shape.js";
 import { componentName, forEachDistinct, hasDVar, isScalar, type Expr } from "../expr/expr.js";
 import { fail } from "../diagnostics/diagnostic.js";
 import type { Problem, VarInfo } from "../parse/resolve.js";
@@ -26,6 +26,11 @@ function vecOf(e: Expr): Expr {
 
 function numel(e: Expr): ReturnType<typeof dimProduct> {
   return dimProduct(e.shape[0], e.shape[1]);
+}
+
+/** diag(vec Iₙ): keeps the entries of vec(Y) (Y n×n) that lie on Y's diagonal. */
+function diagonalMask(n: Dim): Expr {
+  return applyFn("diagm", [vecOf(eye(n))]);
 }
 
 function decline(term: Expr): never {
@@ -87,12 +92,12 @@ function jac(t: Expr, x: VarInfo): Expr {
         case "diagm": {
           // vec(diag(dv)) = diag(vec I)(𝟏ₙ ⊗ Iₙ) dv: n copies of dv, copy j masked to its entry j
           const n = y.shape[0];
-          return mul([applyFn("diagm", [vecOf(eye(n))]), kron(ones([n, 1]), eye(n)), jac(y, x)]);
+          return mul([diagonalMask(n), kron(ones([n, 1]), eye(n)), jac(y, x)]);
         }
         case "diagv": {
           // diag(dY) = (𝟏ₙᵀ ⊗ Iₙ) diag(vec I) vec(dY): the diagonal entries of vec(dY), block by block
           const n = y.shape[0];
-          return mul([kron(transpose(ones([n, 1])), eye(n)), applyFn("diagm", [vecOf(eye(n))]), jac(y, x)]);
+          return mul([kron(transpose(ones([n, 1])), eye(n)), diagonalMask(n), jac(y, x)]);
         }
         default:
           return decline(t);
@@ -119,7 +124,7 @@ function jacProduct(t: Expr, x: VarInfo): Expr {
   const R = right.length > 0 ? mul(right) : eye(y.shape[1]);
   if (y.kind === "apply" && y.fn === "diagm" && right.length > 0 && R.shape[1] === 1) {
     // L diag(dv) r = L (r ⊙ dv) = L diag(r) dv, for a column r
-    return mul([...scalars, ...(left.length > 0 ? [L] : []), applyFn("diagm", [R]), jac(y.args[0]!, x)]);
+    return mul([...scalars, ...left, applyFn("diagm", [R]), jac(y.args[0]!, x)]);
   }
   return mul([...scalars, kron(transpose(R), L), jac(y, x)]);
 }

@@ -740,7 +740,6 @@ const FUNCTION_HINTS: Partial<Record<string, string>> = {
   t: "write x' (or xᵀ) for a transpose",
 };
 
-/** The value of a constant exponent written as a number with optional signs. */
 /**
  * The value of an exponent written with numbers only (2, -1, (1+1), 2^2, 6/3), or undefined. A
  * transpose is not looked through: X^2' reads as X^(2') and gets its own error (see inferPower).
