@@ -2,7 +2,7 @@
 """Random gradients, Hessians and Jacobians, answered by `matdiff batch`, checked by the corpus's checker.
 
 Usage (from the repository root, after `npm install`):
-  python3 scripts/random-check.py [--seed S] [--count N] [--hessians | --jacobians] [-v]
+  python3 scripts/random-check.py [--seed S] [--count N] [--hessians | --jacobians] [-v] [--dump FILE]
 
 Draws N random well-typed scalar expressions (products, transposes, Hadamard products, elementwise
 functions, inverses and log-determinants of S + MMᵀ, diag, softmax, logsumexp, norm2, kron, vec,
@@ -334,11 +334,15 @@ def main(argv=None):
     ap.add_argument("--hessians", action="store_true", help="Hessians with respect to matrix variables too")
     ap.add_argument("--jacobians", action="store_true", help="Jacobians of array-valued expressions instead")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--dump", metavar="FILE", help="also write the problems, as matdiff batch lines, to FILE (to compare builds)")
     a = ap.parse_args(argv)
     cases = draw_jacobians(a.seed, a.count) if a.jacobians else draw(a.seed, a.count, a.hessians)
     query = {"gradient": "grad", "hessian": "hessian", "jacobian": "jacobian"}
     lines = [json.dumps({"id": c["id"], "decls": c["decls"], "query": query[c["kind"]],
                          "expr": c["expr"], "wrt": c["wrt"], **({"defs": c["defs"]} if "defs" in c else {})}) for c in cases]
+    if a.dump:
+        with open(a.dump, "w") as f:
+            f.write("\n".join(lines) + "\n")
     run = subprocess.run(["node", os.path.join(ROOT, "dist", "matdiff.cjs"), "batch"], input="\n".join(lines) + "\n",
                          capture_output=True, text=True, cwd=ROOT)
     answers = {o["id"]: o for o in map(json.loads, run.stdout.splitlines())}

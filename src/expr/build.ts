@@ -148,12 +148,31 @@ function rescaled(c: Rational, e: Expr): Expr | undefined {
   // powers and inner products among scalar factors (x'x·(x'x)² is (x'x)³), and the orientation of a
   // 1×1 chain can turn a primitive sum into one whose sign mul takes out, so products with those do
   // not always come out of mul as they went in.
-  if (e.kind !== "mul" || !isScaledPlainChain(e)) return undefined;
+  if (e.kind !== "mul") return undefined;
+  if (!isScaledPlainChain(e)) return recoefficiented(c, e);
   const first = firstFactor(e)!;
   if (first.kind !== "num") return node("mul", e.shape, [num(c), ...e.args]);
   const k = Q.mul(c, first.value);
   if (Q.isZero(k)) return undefined;
   const rest = e.args.slice(1);
+  if (Q.isOne(k)) return rest.length === 1 ? rest[0]! : node("mul", e.shape, rest);
+  return node("mul", e.shape, [num(k), ...rest]);
+}
+
+/**
+ * The other fast path of scale: c times a matrix product with scalar factors among its own
+ * (2s·A, (1 + s)AB, s²·Aᵀ) is that product with its coefficient changed. Not a 1×1 product, nor one
+ * with an inner product among its factors, or a power of one: beside a 1×1 chain mul would
+ * regroup those ((yᵀy)²·yᵀy is (yᵀy)³ the second time round). Hessians scale such products at every
+ * step of the product rule. test/expr/products.test.ts checks that this gives mul's node.
+ */
+function recoefficiented(c: Rational, e: Extract<Expr, { kind: "mul" }>): Expr | undefined {
+  if (isScalar(e)) return undefined;
+  for (const f of e.args) if (f.kind === "mul" || (f.kind === "pow" && f.args[0]!.kind === "mul")) return undefined;
+  const first = firstFactor(e)!;
+  const k = first.kind === "num" ? Q.mul(c, first.value) : c;
+  if (Q.isZero(k)) return undefined;
+  const rest = first.kind === "num" ? e.args.slice(1) : e.args;
   if (Q.isOne(k)) return rest.length === 1 ? rest[0]! : node("mul", e.shape, rest);
   return node("mul", e.shape, [num(k), ...rest]);
 }

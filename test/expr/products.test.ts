@@ -131,7 +131,8 @@ describe("scaling and short products: the fast paths equal the general product",
   const matrices = [P, R, transpose(P), inv(R), hadamard([P, R]), applyFn("exp", [P]), add([P, R])];
   const rows = [transpose(y), mul([transpose(y), P]), add([transpose(y), scale(Q.rat(2), mul([transpose(y), P]))])];
   const columns = [y, mul([P, y]), add([hadamard([y, y]), scale(Q.rat(-2), hadamard([y, applyFn("cos", [y])]))])];
-  const scalars = [s, applyFn("tr", [P]), yy, pow(yy, num(Q.rat(2))), mul([transpose(y), P, y])];
+  // (and scalars that a matrix product keeps as they are, for scale's other fast path: s², 1/tr(A), 1 + s)
+  const scalars = [s, applyFn("tr", [P]), yy, pow(yy, num(Q.rat(2))), mul([transpose(y), P, y]), pow(s, num(Q.rat(2))), pow(applyFn("tr", [P]), num(Q.MINUS_ONE)), add([s, num1]), add([num1, yy]), applyFn("exp", [s])];
   const pick = <T>(xs: readonly T[]) => fc.array(fc.constantFrom(...xs), { maxLength: 3 });
   const optional = <T>(xs: readonly T[]) => fc.option(fc.constantFrom(...xs), { nil: undefined });
   const coeff = fc.constantFrom(Q.ONE, Q.MINUS_ONE, Q.rat(1, 2), Q.rat(-3), Q.rat(2), Q.ZERO);
