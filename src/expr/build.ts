@@ -637,6 +637,9 @@ export function generalProduct(factors: readonly Expr[]): Expr {
     if (lone.kind === "add") return add(lone.args.map((t) => scale(p.coeff, t)));
   }
   let chain = simplifyChain(p.chain, p.scalars);
+  // A junction may give a product (vec(x)ᵀ(x ⊗ I) is xᵀ, vec(K⁻¹)ᵀ(x ⊗ I) is xᵀK⁻¹): its factors join
+  // the chain as every other product's do, or one value would be two nodes, the flat one and this
+  if (chain.some((f) => f.kind === "mul")) return mul([num(p.coeff), ...p.scalars, ...chain]);
   // a merge may leave a numeric size (ones(n, 3)·ones(3, m)): numbers belong to the coefficient
   if (p.scalars.some((f) => f.kind === "num")) {
     p.scalars = p.scalars.filter((f) => {

@@ -216,3 +216,22 @@ describe("sums: the one-term fast path equals the general sum", () => {
     expect(terms.filter((t) => add([t]) !== t && t.kind !== "num")).toEqual([]);
   });
 });
+
+describe("a junction that gives a product", () => {
+  // vec(Y)ᵀ(B ⊗ A) = vec(AᵀYB)ᵀ gives, for a column B = x and A = I, the product xᵀK⁻¹ (K
+  // symmetric): its factors join the chain, so the product is the node mul gives for the same
+  // value written flat (a Hessian through logdet met vec(K⁻¹)ᵀ(x ⊗ I) inside a longer product)
+  const q = problem("x : vector(n); S : spd(n); s : scalar\ngrad s wrt s");
+  const [x, S, s] = ["x", "S", "s"].map((n) => q.vars.get(n)!.sym) as [Expr, Expr, Expr];
+  const vecInvT = transpose(applyFn("vec", [inv(S)]));
+  const xI = kron(x, eye("n"));
+
+  it("leaves no product among the factors, alone or beside scalars and other factors", () => {
+    const flat = mul([transpose(x), inv(S)]);
+    expect(mul([vecInvT, xI])).toBe(flat);
+    const longer = mul([num(Q.rat(-4)), applyFn("exp", [s]), inv(S), x, vecInvT, xI]);
+    expect(longer.args.filter((f) => f.kind === "mul")).toEqual([]);
+    expect(longer).toBe(mul([num(Q.rat(-4)), applyFn("exp", [s]), inv(S), x, flat]));
+    expect(scale(Q.rat(3), longer)).toBe(generalProduct([num(Q.rat(3)), longer]));
+  });
+});
