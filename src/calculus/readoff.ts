@@ -231,8 +231,16 @@ function readoffProduct(G: Expr, t: Expr, out: Contributions, trace?: Set<string
   // frob-left and frob-right at once: G : L Y R = Lᵀ G Rᵀ : Y
   if (left.length) trace?.add("frob-left");
   if (right.length) trace?.add("frob-right");
-  const moved = mul([...scalars, transpose(mul(left.length ? left : [])), G, transpose(mul(right.length ? right : []))]);
+  // (Lᵀ as the transposed factors in reverse, not the transpose of their product: one product built, not three)
+  const moved = mul([...scalars, ...transposedReversed(left), G, ...transposedReversed(right)]);
   return readoff(moved, y, out, trace);
+}
+
+/** The factors of (F₁⋯Fₖ)ᵀ = Fₖᵀ⋯F₁ᵀ. */
+function transposedReversed(factors: readonly Expr[]): Expr[] {
+  const out: Expr[] = [];
+  for (let i = factors.length - 1; i >= 0; i--) out.push(transpose(factors[i]!));
+  return out;
 }
 
 const col = (n: Dim): Expr => ones([n, 1]);
