@@ -1161,6 +1161,8 @@ export function epow(a: Expr, b: Expr): Expr {
   // |a|.^k = a.^k for an even k
   const k = constantExponent(b);
   if (k && a.kind === "apply" && a.fn === "abs" && Q.isInteger(k) && k.num % 2 === 0) return epow(a.args[0]!, b);
+  // 0.^k = 0 for a positive constant k: (X' − X').^2 is a zero, not a term of the answer
+  if (k && isZero(a) && !Q.isZero(k) && !Q.isNegative(k)) return zeros(shape);
   const sa = isScalar(b) ? spread(a) : undefined;
   if (sa) return respread(sa, epow(sa.inner, b));
   return node("epow", shape, [broadcast(a, shape), broadcast(b, shape)]);

@@ -63,6 +63,9 @@ const FAMILIES: Record<string, Row[]> = {
     ["tr(X^-2)", "X : matrix(n,n)", "X", "-2*(inv(X)^3)'"],
     ["det(X)^2", "X : matrix(n,n)", "X", "2*det(X)^2*inv(X)'"],
     ["sqrt(x'*x)", "x : vector(n)", "x", "1/sqrt(x'*x)*x"],
+    // 0.^k = 0 for k > 0: the zero term leaves the answer (it printed as u'*zeros(n, n).^2*v)
+    ["(u'*((X' - X').^2)*v)*tr(A*X) + tr(X)", "X : matrix(n,n); A : matrix(n,n); u : vector(n); v : vector(n)", "X", "eye(n)"],
+    ["tr(A*X)/(2 + u'*((X' - X').^3)*v)", "X : matrix(n,n); A : matrix(n,n); u : vector(n); v : vector(n)", "X", "1/2*A'"],
   ],
 };
 
