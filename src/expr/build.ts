@@ -204,9 +204,12 @@ export function add(terms: readonly Expr[]): Expr {
   // Collect like terms: rest -> summed coefficient. Insertion order is irrelevant: sorted below.
   // (parallel arrays, indexed by a map, rather than a map of coefficients: sums of thousands of
   // terms are common in large inputs, and most rests occur once)
+  // (a rest met once keeps its term as it came: the term is already c·rest, and remaking it
+  // would cost a product per term of every sum)
   const at = new Map<Expr, number>();
   const rests: Expr[] = [];
   const sums: Rational[] = [];
+  const alone: Array<Expr | undefined> = [];
   for (const t of flat) {
     if (isZero(t)) continue;
     const split = splitCoeff(t);
@@ -217,13 +220,17 @@ export function add(terms: readonly Expr[]): Expr {
       at.set(rest, rests.length);
       rests.push(rest);
       sums.push(c);
-    } else sums[i] = Q.add(sums[i]!, c);
+      alone.push(t);
+    } else {
+      sums[i] = Q.add(sums[i]!, c);
+      alone[i] = undefined;
+    }
   }
   let out: Expr[] = [];
   for (let i = 0; i < rests.length; i++) {
     const c = sums[i]!;
     if (Q.isZero(c)) continue;
-    out.push(rests[i] === num1 ? num(c) : scale(c, rests[i]!));
+    out.push(alone[i] ?? (rests[i] === num1 ? num(c) : scale(c, rests[i]!)));
   }
   // each term's coefficient and rest, taken once (the merges below and the sort all look at them)
   const parts = out.map(splitCoeff);

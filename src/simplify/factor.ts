@@ -51,7 +51,7 @@ function commonScalars(terms: Term[], e: Expr): Expr | undefined {
 }
 
 /** Group terms by their last (or first) matrix factor: A·X + B·X = (A + B)X. */
-function commonSide(terms: Term[], side: "left" | "right"): Expr | undefined {
+function commonSide(terms: Term[], side: "left" | "right", originals: readonly Expr[]): Expr | undefined {
   const groups = new Map<Expr, number[]>();
   terms.forEach((t, i) => {
     if (t.chain.length === 0) return;
@@ -72,15 +72,16 @@ function commonSide(terms: Term[], side: "left" | "right"): Expr | undefined {
     return rebuildTerm({ ...t, chain }, side === "right" ? f.shape[0] : f.shape[1]);
   });
   const grouped = side === "right" ? mul([add(inner), f]) : mul([f, add(inner)]);
-  const others = terms.map((t, i) => (members.includes(i) ? undefined : t)).filter((t): t is Term => t !== undefined);
-  return add([grouped, ...others.map((t) => mul([...t.coeff, ...t.scalars, ...t.chain]))]);
+  // the terms outside the group as they were (each is the product of its own parts already)
+  const others = originals.filter((_, i) => !members.includes(i));
+  return add([grouped, ...others]);
 }
 
 function factorSum(e: Expr): Expr {
   if (e.kind !== "add") return e;
   const terms = e.args.map(decompose);
   let best: Expr = e;
-  for (const candidate of [commonScalars(terms, e), commonSide(terms, "right"), commonSide(terms, "left")]) {
+  for (const candidate of [commonScalars(terms, e), commonSide(terms, "right", e.args), commonSide(terms, "left", e.args)]) {
     if (candidate && candidate.size < best.size) best = candidate;
   }
   // a factored sum may expose more sharing inside ((A·X + C·X)B = (A + C)XB); each accepted
