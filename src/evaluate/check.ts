@@ -62,6 +62,10 @@ interface Measured {
   asymmetry?: number;
   /** Per entry, how far the rounding of f itself may move the differences (roundingOfValue). */
   valueNoise?: number[];
+  /** How far rounding may move f's value at the point (roundingOfValue). */
+  fNoise?: number;
+  /** No entry could be resolved by differences (smoothOnly): no verdict for this variable. */
+  unresolved?: boolean;
 }
 /** Measure at a point; the differences' steps are `stepScale` times the usual (stepFor). */
 type Measure = (point: Point, rng: Random, stepScale: number) => Measured[];
@@ -84,6 +88,7 @@ type Outcome = { judged: true; errors: Record<string, number> } | { judged: fals
 function judge(point: Point, measured: Measured[], tolerance: number, withValueNoise = false): Outcome {
   const errors: Record<string, number> = {};
   for (const m of measured) {
+    if (m.unresolved) return { judged: false };
     const fd = m.fd.map((e) => e.value);
     if (!fd.every(Number.isFinite) || !m.claimed.every(Number.isFinite)) throw new DomainError("not finite");
     const scale = Math.max(norm(fd), norm(m.claimed));
@@ -102,6 +107,63 @@ function judge(point: Point, measured: Measured[], tolerance: number, withValueN
     errors[m.name] = rel;
   }
   return { judged: true, errors };
+}
+
+/**
+ * An entry whose differences cannot resolve the claim either way, after every closer look: the
+ * differences are imprecise (error over a tenth of their value), f moves over the stencil by far
+ * more than its rounding, and yet the claim says it would move ten times more than it does.
+ * Such an f turns on a scale no step in double precision reaches (cos of entries of exp(·) in the
+ * tens: derivatives of 1e13), and its differences are secants of an oscillation. A smooth f meets
+ * none of this: its differences are precise, and a wrong claim about it still fails (an f that
+ * does not depend on the entry does not move at all, and a claim that it does still fails).
+ */
+function unresolvable(e: Estimate, claimed: number, fNoise: number): boolean {
+  return e.error >= 0.1 * Math.abs(e.value) && e.range >= 10 * fNoise && Math.abs(claimed) * e.step >= 10 * e.range;
+}
+
+/**
+ * A disagreement that stays at every look counts if, at one of them (the closest first), it also
+ * stands out of the rounding of f itself, which the differences' own estimate misses where f
+ * cancels (log(1 + t¹⁰c) is 0 at a small t: its differences are 0 ± 0, and the right derivative,
+ * 1e-20, failed), and of what the differences can resolve (unresolvable). The closest look alone
+ * would not do: its steps are so small that f's rounding swamps a wrong formula's 1% as well.
+ */
+function confirmed(point: Point, looks: readonly Measured[][], tolerance: number): Outcome {
+  for (let i = looks.length - 1; i >= 0; i--) {
+    const outcome = judge(point, smoothOnly(looks[i]!, looks), tolerance, true);
+    if (worstError(outcome) > tolerance) return outcome;
+  }
+  return { judged: false };
+}
+
+/**
+ * Differences along one direction (the same claimed value: coordinate directions are the same at
+ * every look) that disagree between looks beyond their errors: a smooth f has one derivative
+ * whatever the step, and a wrong claim about it meets differences that agree with each other.
+ */
+function inconsistentAcrossLooks(m: Measured, i: number, looks: readonly Measured[][]): boolean {
+  const e = m.fd[i]!;
+  const spread = e.error + (m.valueNoise?.[i] ?? 0);
+  for (const look of looks) {
+    const other = look.find((o) => o.name === m.name);
+    if (!other || other === m || other.claimed[i] !== m.claimed[i]) continue;
+    const o = other.fd[i]!;
+    if (Math.abs(o.value - e.value) > INCONSISTENT_LOOKS * (spread + o.error + (other.valueNoise?.[i] ?? 0))) return true;
+  }
+  return false;
+}
+
+const INCONSISTENT_LOOKS = 10;
+
+/** The measurements without their unresolvable entries; a variable with none left is unresolved. */
+function smoothOnly(measured: Measured[], looks: readonly Measured[][]): Measured[] {
+  return measured.map((m) => {
+    const keep = m.fd.map((e, i) => !unresolvable(e, m.claimed[i]!, m.fNoise ?? 0) && !inconsistentAcrossLooks(m, i, looks));
+    if (keep.every(Boolean)) return m;
+    const pick = <T>(xs: readonly T[] | undefined) => xs?.filter((_, i) => keep[i]);
+    return { ...m, fd: pick(m.fd)!, claimed: pick(m.claimed)!, claimedError: pick(m.claimedError), valueNoise: pick(m.valueNoise), unresolved: !keep.some(Boolean) };
+  });
 }
 
 const norm = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0));
@@ -126,17 +188,14 @@ function runChecks(problem: Problem, f: Expr, claims: readonly Expr[], opts: Che
     if (!point) break;
     let outcome: Outcome;
     try {
-      let measured = measure(point, rng, 1);
-      outcome = judge(point, measured, tolerance);
+      const looks = [measure(point, rng, 1)];
+      outcome = judge(point, looks[0]!, tolerance);
       for (const stepScale of CLOSER_LOOKS) {
         if (worstError(outcome) <= tolerance) break;
-        measured = measure(point, rng, stepScale);
-        outcome = judge(point, measured, tolerance);
+        looks.push(measure(point, rng, stepScale));
+        outcome = judge(point, looks[looks.length - 1]!, tolerance);
       }
-      // A disagreement that stays must also stand out of the rounding of f itself, which the
-      // differences' own estimate misses where f cancels (log(1 + t¹⁰c) is 0 for a small t: its
-      // differences are 0 ± 0, and the right derivative 10t⁹c/(1 + t¹⁰c), 1e-20, would fail)
-      if (worstError(outcome) > tolerance) outcome = judge(point, measured, tolerance, true);
+      if (worstError(outcome) > tolerance) outcome = confirmed(point, looks, tolerance);
     } catch (e) {
       if (e instanceof DomainError) continue;
       throw e;
@@ -242,7 +301,7 @@ function measureGradient(problem: Problem, f: Expr, point: Point, v: VarInfo, G:
     claimed.push(inner(g, d));
     claimedError.push(Math.abs(inner(rounding, d)));
   }
-  return { name: v.name, fd, claimed, claimedError, valueNoise, ...(isSymmetricVar(v) ? { asymmetry: asymmetry(g) } : {}) };
+  return { name: v.name, fd, claimed, claimedError, valueNoise, fNoise: noise, ...(isSymmetricVar(v) ? { asymmetry: asymmetry(g) } : {}) };
 }
 
 export function checkGradients(

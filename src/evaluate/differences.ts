@@ -14,6 +14,8 @@ export interface Estimate {
   error: number;
   /** The step h of the estimate (its rounding grows as 1/h). */
   step: number;
+  /** How far φ moved over the stencil (max − min of the values the estimate used). */
+  range: number;
 }
 
 const EPS = 2.2e-16;
@@ -39,7 +41,7 @@ export function derivativeWithError(phi: (t: number) => number[], h0: number): E
       const gap = Math.abs(o.value - e.value);
       if (gap > INCONSISTENT * (o.error + e.error)) error = Math.max(error, gap);
     }
-    return { value: e.value, error, step: e.step };
+    return { value: e.value, error, step: e.step, range: e.range };
   });
 }
 
@@ -62,8 +64,14 @@ function estimateAt(phi: (t: number) => number[], h: number): Estimate[] {
     const r1 = (16 * c4(h / 2, i) - c4(h, i)) / 15;
     const r2 = (16 * c4(h / 4, i) - c4(h / 2, i)) / 15;
     let scale = 0;
-    for (const v of cache.values()) scale = Math.max(scale, Math.abs(v[i]!));
-    out.push({ value: r1, error: Math.abs(r1 - r2) + (10 * EPS * scale) / h, step: h });
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of cache.values()) {
+      scale = Math.max(scale, Math.abs(v[i]!));
+      lo = Math.min(lo, v[i]!);
+      hi = Math.max(hi, v[i]!);
+    }
+    out.push({ value: r1, error: Math.abs(r1 - r2) + (10 * EPS * scale) / h, step: h, range: hi - lo });
   }
   return out;
 }
