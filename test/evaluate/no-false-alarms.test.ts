@@ -120,7 +120,7 @@ describe("no false alarms", () => {
     defs: ["D1 = exp(0.3*((P*A1)*(A2*P)))"],
   };
 
-  function withDefs(c: typeof UNRESOLVABLE) {
+  function withDefs(c: { expr: string; wrt: string; decls: string; defs: string[] }) {
     const p = problemFromParts({ decls: [{ text: c.decls, source: "d" }], defs: c.defs.map((text) => ({ text, source: "l" })), query: "grad", expr: { text: c.expr, source: "e" }, wrt: [c.wrt] });
     if (!p.ok) throw new Error(renderDiagnostic(p.error));
     return p.value;
@@ -146,6 +146,26 @@ describe("no false alarms", () => {
     expect(off.ok).toBe(false);
     expect(off.inconclusive).toBe(false);
     expect(off.maxRelError).toBeGreaterThan(1e-3);
+  });
+
+  // at the closest look (steps a million times smaller) f's rounding swamps a 1% error of this
+  // gradient; judging the rounding there alone let it pass (random-check seed 34)
+  it("a gradient wrong by 1% still fails where f's rounding swamps the closest look", () => {
+    const c = {
+      expr: "logdet(S4 + ((((A1*P)*P') / (1 + (tr(P + P))^2)) .* ((u2*u3')'))*((((A1*P)*P') / (1 + (tr(P + P))^2)) .* ((u2*u3')'))')",
+      wrt: "P",
+      decls: "P : spd(n); A1 : matrix(m,n); u2 : vector(n); u3 : vector(m); S4 : spd(m)",
+      defs: [],
+    };
+    const problem = withDefs(c);
+    const q = problem.queries[0]!;
+    const a = answerQuery(problem, q).value!;
+    const right = a.results[0]!;
+    expect(answerQuery(problem, q, { check: { seed: 1, points: 3 } }).value!.check!.ok).toBe(true);
+    const value = mul([numeric(Q.rat(101, 100)), expandDefinitions(right.value, a.definitions)]);
+    const off = checkGradients(problem, q.expr, [{ wrt: right.wrt, value }], { points: 3, seed: 1 });
+    expect(off.ok).toBe(false);
+    expect(off.inconclusive).toBe(false);
   });
 
   it("a wrong answer still fails (the error estimate does not excuse a real difference)", () => {
