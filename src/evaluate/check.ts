@@ -110,7 +110,7 @@ function judge(point: Point, measured: Measured[], tolerance: number, withValueN
 }
 
 /**
- * An entry whose differences cannot resolve the claim either way, after every closer look: the
+ * An entry whose differences cannot resolve the claim either way at a look: the
  * differences are imprecise (error over a tenth of their value), f moves over the stencil by far
  * more than its rounding, and yet the claim says it would move ten times more than it does.
  * Such an f turns on a scale no step in double precision reaches (cos of entries of exp(·) in the
@@ -119,7 +119,7 @@ function judge(point: Point, measured: Measured[], tolerance: number, withValueN
  * does not depend on the entry does not move at all, and a claim that it does still fails).
  */
 function unresolvable(e: Estimate, claimed: number, fNoise: number): boolean {
-  return e.error >= 0.1 * Math.abs(e.value) && e.range >= 10 * fNoise && Math.abs(claimed) * e.step >= 10 * e.range;
+  return e.error >= 0.1 * Math.abs(e.value) && e.range > 0 && e.range >= 10 * fNoise && Math.abs(claimed) * e.step >= 10 * e.range;
 }
 
 /**
@@ -159,7 +159,8 @@ const INCONSISTENT_LOOKS = 10;
 /** The measurements without their unresolvable entries; a variable with none left is unresolved. */
 function smoothOnly(measured: Measured[], looks: readonly Measured[][]): Measured[] {
   return measured.map((m) => {
-    const keep = m.fd.map((e, i) => !unresolvable(e, m.claimed[i]!, m.fNoise ?? 0) && !inconsistentAcrossLooks(m, i, looks));
+    // (only where f's own rounding was measured, as for gradients: without it a flat f looks rough)
+    const keep = m.fd.map((e, i) => !(m.fNoise !== undefined && unresolvable(e, m.claimed[i]!, m.fNoise)) && !inconsistentAcrossLooks(m, i, looks));
     if (keep.every(Boolean)) return m;
     const pick = <T>(xs: readonly T[] | undefined) => xs?.filter((_, i) => keep[i]);
     return { ...m, fd: pick(m.fd)!, claimed: pick(m.claimed)!, claimedError: pick(m.claimedError), valueNoise: pick(m.valueNoise), unresolved: !keep.some(Boolean) };
