@@ -39,6 +39,38 @@ function answer(c: { expr: string; wrt: string; decls: string }, seed: number, p
   return a.value.check!;
 }
 
+interface Case {
+  expr: string;
+  wrt: string;
+  decls: string;
+  defs?: string[];
+}
+
+function problemOf(c: Case) {
+  const p = problemFromParts({ decls: [{ text: c.decls, source: "d" }], defs: (c.defs ?? []).map((text) => ({ text, source: "l" })), query: "grad", expr: { text: c.expr, source: "e" }, wrt: [c.wrt] });
+  if (!p.ok) throw new Error(renderDiagnostic(p.error));
+  return p.value;
+}
+
+/** --check of the engine's gradient passes at `points` points for seeds 1 to `seeds`. */
+function expectPassesForSeeds(c: Case, seeds: number, points: number) {
+  for (let seed = 1; seed <= seeds; seed++) {
+    const check = answer(c, seed, points);
+    expect(check.ok, `seed ${seed}: relative error ${check.maxRelError}`).toBe(true);
+    expect(check.points).toBe(points);
+  }
+}
+
+/** --check of the engine's gradient made wrong by 1%, at `points` points. */
+function checkOfWrongByOnePercent(c: Case, seed: number, points: number) {
+  const problem = problemOf(c);
+  const q = problem.queries[0]!;
+  const a = answerQuery(problem, q).value!;
+  const right = a.results[0]!;
+  const value = mul([numeric(Q.rat(101, 100)), expandDefinitions(right.value, a.definitions)]);
+  return checkGradients(problem, q.expr, [{ wrt: right.wrt, value }], { points, seed });
+}
+
 describe("no false alarms", () => {
   for (const c of CORRECT) {
     it(`${c.expr.length > 60 ? `${c.expr.slice(0, 60)}…` : c.expr} passes at 20 points, seeds 1–10`, () => {
@@ -60,21 +92,11 @@ describe("no false alarms", () => {
   };
 
   it("a function that turns faster than the usual steps: its right gradient passes, seeds 1–5", () => {
-    for (let seed = 1; seed <= 5; seed++) {
-      const check = answer(FAST, seed, 10);
-      expect(check.ok, `seed ${seed}: relative error ${check.maxRelError}`).toBe(true);
-      expect(check.points).toBe(10);
-    }
+    expectPassesForSeeds(FAST, 5, 10);
   }, 120_000);
 
   it("... and a gradient of it wrong by 1% still fails", () => {
-    const p = problemFromParts({ decls: [{ text: FAST.decls, source: "d" }], defs: [], query: "grad", expr: { text: FAST.expr, source: "e" }, wrt: ["x"] });
-    if (!p.ok) throw new Error(renderDiagnostic(p.error));
-    const q = p.value.queries[0]!;
-    const a = answerQuery(p.value, q).value!;
-    const right = a.results[0]!;
-    const value = mul([numeric(Q.rat(101, 100)), expandDefinitions(right.value, a.definitions)]);
-    const off = checkGradients(p.value, q.expr, [{ wrt: right.wrt, value }], { points: 10, seed: 3 });
+    const off = checkOfWrongByOnePercent(FAST, 3, 10);
     expect(off.ok).toBe(false);
     expect(off.inconclusive).toBe(false);
     expect(off.maxRelError).toBeGreaterThan(1e-3);
@@ -90,21 +112,11 @@ describe("no false alarms", () => {
   };
 
   it("a function that cancels to 0 in floating point at small points: its right gradient passes, seeds 1–5", () => {
-    for (let seed = 1; seed <= 5; seed++) {
-      const check = answer(CANCELS, seed, 10);
-      expect(check.ok, `seed ${seed}: relative error ${check.maxRelError}`).toBe(true);
-      expect(check.points).toBe(10);
-    }
+    expectPassesForSeeds(CANCELS, 5, 10);
   }, 120_000);
 
   it("... and a gradient of it wrong by 1% still fails", () => {
-    const p = problemFromParts({ decls: [{ text: CANCELS.decls, source: "d" }], defs: [], query: "grad", expr: { text: CANCELS.expr, source: "e" }, wrt: ["t"] });
-    if (!p.ok) throw new Error(renderDiagnostic(p.error));
-    const q = p.value.queries[0]!;
-    const a = answerQuery(p.value, q).value!;
-    const right = a.results[0]!;
-    const value = mul([numeric(Q.rat(101, 100)), expandDefinitions(right.value, a.definitions)]);
-    const off = checkGradients(p.value, q.expr, [{ wrt: right.wrt, value }], { points: 10, seed: 3 });
+    const off = checkOfWrongByOnePercent(CANCELS, 3, 10);
     expect(off.ok).toBe(false);
     expect(off.inconclusive).toBe(false);
     expect(off.maxRelError).toBeGreaterThan(1e-3);
@@ -120,14 +132,8 @@ describe("no false alarms", () => {
     defs: ["D1 = exp(0.3*((P*A1)*(A2*P)))"],
   };
 
-  function withDefs(c: { expr: string; wrt: string; decls: string; defs: string[] }) {
-    const p = problemFromParts({ decls: [{ text: c.decls, source: "d" }], defs: c.defs.map((text) => ({ text, source: "l" })), query: "grad", expr: { text: c.expr, source: "e" }, wrt: [c.wrt] });
-    if (!p.ok) throw new Error(renderDiagnostic(p.error));
-    return p.value;
-  }
-
   it("a function whose derivative no step resolves: its right gradient is never called FAILED, seeds 1–5", () => {
-    const problem = withDefs(UNRESOLVABLE);
+    const problem = problemOf(UNRESOLVABLE);
     for (let seed = 1; seed <= 5; seed++) {
       const a = answerQuery(problem, problem.queries[0]!, { check: { seed, points: 10 } });
       if (!a.ok) throw new Error(renderDiagnostic(a.error));
@@ -137,12 +143,7 @@ describe("no false alarms", () => {
   }, 120_000);
 
   it("... and a gradient of it wrong by 1% still fails", () => {
-    const problem = withDefs(UNRESOLVABLE);
-    const q = problem.queries[0]!;
-    const a = answerQuery(problem, q).value!;
-    const right = a.results[0]!;
-    const value = mul([numeric(Q.rat(101, 100)), expandDefinitions(right.value, a.definitions)]);
-    const off = checkGradients(problem, q.expr, [{ wrt: right.wrt, value }], { points: 10, seed: 3 });
+    const off = checkOfWrongByOnePercent(UNRESOLVABLE, 3, 10);
     expect(off.ok).toBe(false);
     expect(off.inconclusive).toBe(false);
     expect(off.maxRelError).toBeGreaterThan(1e-3);
@@ -155,15 +156,9 @@ describe("no false alarms", () => {
       expr: "logdet(S4 + ((((A1*P)*P') / (1 + (tr(P + P))^2)) .* ((u2*u3')'))*((((A1*P)*P') / (1 + (tr(P + P))^2)) .* ((u2*u3')'))')",
       wrt: "P",
       decls: "P : spd(n); A1 : matrix(m,n); u2 : vector(n); u3 : vector(m); S4 : spd(m)",
-      defs: [],
     };
-    const problem = withDefs(c);
-    const q = problem.queries[0]!;
-    const a = answerQuery(problem, q).value!;
-    const right = a.results[0]!;
-    expect(answerQuery(problem, q, { check: { seed: 1, points: 3 } }).value!.check!.ok).toBe(true);
-    const value = mul([numeric(Q.rat(101, 100)), expandDefinitions(right.value, a.definitions)]);
-    const off = checkGradients(problem, q.expr, [{ wrt: right.wrt, value }], { points: 3, seed: 1 });
+    expect(answer(c, 1, 3).ok).toBe(true);
+    const off = checkOfWrongByOnePercent(c, 1, 3);
     expect(off.ok).toBe(false);
     expect(off.inconclusive).toBe(false);
   });
