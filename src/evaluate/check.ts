@@ -60,10 +60,11 @@ interface Measured {
   claimedError?: number[];
   /** Extra disagreement that needs no differences (a symmetric variable's claim must be symmetric). */
   asymmetry?: number;
-  /** Per entry, how far the rounding of f itself may move the differences (roundingOfValue). */
-  valueNoise?: number[];
-  /** How far rounding may move f's value at the point (roundingOfValue). */
-  fNoise?: number;
+  /**
+   * How far rounding may move f's value at the point (roundingOfValue), asked only where a
+   * disagreement stays after the closer looks; gradients give it, the other checks do not.
+   */
+  fRounding?: () => number;
   /** No entry could be resolved by differences (smoothOnly): no verdict for this variable. */
   unresolved?: boolean;
 }
@@ -93,7 +94,7 @@ function judge(point: Point, measured: Measured[], tolerance: number, withValueN
     if (!fd.every(Number.isFinite) || !m.claimed.every(Number.isFinite)) throw new DomainError("not finite");
     const scale = Math.max(norm(fd), norm(m.claimed));
     const diff = norm(fd.map((x, i) => x - m.claimed[i]!));
-    const uncertainty = norm(m.fd.map((e) => e.error)) + norm(m.claimedError ?? []) + (withValueNoise ? norm(m.valueNoise ?? []) : 0);
+    const uncertainty = norm(m.fd.map((e) => e.error)) + norm(m.claimedError ?? []) + (withValueNoise ? norm(m.fd.map((_, i) => valueNoise(m, i))) : 0);
     if (Number.isNaN(uncertainty)) return { judged: false };
     const resolvable = uncertainty <= NOISE_FLOOR * Math.max(1, point.f);
     if (scale <= ERROR_MARGIN * uncertainty && resolvable && (m.asymmetry ?? 0) <= tolerance) {
@@ -144,14 +145,19 @@ function confirmed(point: Point, looks: readonly Measured[][], tolerance: number
  */
 function inconsistentAcrossLooks(m: Measured, i: number, looks: readonly Measured[][]): boolean {
   const e = m.fd[i]!;
-  const spread = e.error + (m.valueNoise?.[i] ?? 0);
+  const spread = e.error + valueNoise(m, i);
   for (const look of looks) {
     const other = look.find((o) => o.name === m.name);
     if (!other || other === m || other.claimed[i] !== m.claimed[i]) continue;
     const o = other.fd[i]!;
-    if (Math.abs(o.value - e.value) > INCONSISTENT_LOOKS * (spread + o.error + (other.valueNoise?.[i] ?? 0))) return true;
+    if (Math.abs(o.value - e.value) > INCONSISTENT_LOOKS * (spread + o.error + valueNoise(other, i))) return true;
   }
   return false;
+}
+
+/** How far the rounding of f itself may move entry i of the differences (its step's share of it). */
+function valueNoise(m: Measured, i: number): number {
+  return m.fRounding ? (NOISE_GAIN * m.fRounding()) / m.fd[i]!.step : 0;
 }
 
 const INCONSISTENT_LOOKS = 10;
@@ -160,10 +166,10 @@ const INCONSISTENT_LOOKS = 10;
 function smoothOnly(measured: Measured[], looks: readonly Measured[][]): Measured[] {
   return measured.map((m) => {
     // (only where f's own rounding was measured, as for gradients: without it a flat f looks rough)
-    const keep = m.fd.map((e, i) => !(m.fNoise !== undefined && unresolvable(e, m.claimed[i]!, m.fNoise)) && !inconsistentAcrossLooks(m, i, looks));
+    const keep = m.fd.map((e, i) => !(m.fRounding && unresolvable(e, m.claimed[i]!, m.fRounding())) && !inconsistentAcrossLooks(m, i, looks));
     if (keep.every(Boolean)) return m;
     const pick = <T>(xs: readonly T[] | undefined) => xs?.filter((_, i) => keep[i]);
-    return { ...m, fd: pick(m.fd)!, claimed: pick(m.claimed)!, claimedError: pick(m.claimedError), valueNoise: pick(m.valueNoise), unresolved: !keep.some(Boolean) };
+    return { ...m, fd: pick(m.fd)!, claimed: pick(m.claimed)!, claimedError: pick(m.claimedError), unresolved: !keep.some(Boolean) };
   });
 }
 
@@ -272,6 +278,14 @@ function roundingOfValue(f: Expr, env: Env): number {
   return Number.isFinite(gap) ? gap : 0;
 }
 
+/** roundingOfValue, once per point (every look and variable at a point asks the same). */
+const valueRoundings = new WeakMap<Point, number>();
+function pointRounding(f: Expr, point: Point): number {
+  let r = valueRoundings.get(point);
+  if (r === undefined) valueRoundings.set(point, (r = roundingOfValue(f, point.env)));
+  return r;
+}
+
 /** ‖G − Gᵀ‖/‖G‖: a symmetric variable's gradient must be symmetric (the symmetric convention). */
 function asymmetry(g: Matrix): number {
   const n = frobeniusNorm(g);
@@ -288,21 +302,17 @@ function measureGradient(problem: Problem, f: Expr, point: Point, v: VarInfo, G:
   const fd: Estimate[] = [];
   const claimed: number[] = [];
   const claimedError: number[] = [];
-  const valueNoise: number[] = [];
   const memo = frozenAt(problem, [f], v.name, point.env);
-  const noise = roundingOfValue(f, point.env);
   for (const d of directions(isSymmetricVar(v), shapeOf(x0), rng)) {
     const phi = (t: number) => {
       const m = memo();
       return [scalarValue(f, definedIn(envWith(point, v.name, moved(x0, d, t)), problem, v.name, 0, m), m)];
     };
-    const estimate = derivativeWithError(phi, h)[0]!;
-    fd.push(estimate);
-    valueNoise.push((NOISE_GAIN * noise) / estimate.step);
+    fd.push(derivativeWithError(phi, h)[0]!);
     claimed.push(inner(g, d));
     claimedError.push(Math.abs(inner(rounding, d)));
   }
-  return { name: v.name, fd, claimed, claimedError, valueNoise, fNoise: noise, ...(isSymmetricVar(v) ? { asymmetry: asymmetry(g) } : {}) };
+  return { name: v.name, fd, claimed, claimedError, fRounding: () => pointRounding(f, point), ...(isSymmetricVar(v) ? { asymmetry: asymmetry(g) } : {}) };
 }
 
 export function checkGradients(
